@@ -1,27 +1,145 @@
 package dev.bitnet.api;
 
+import dev.bitnet.backend.Backend;
+import dev.bitnet.backend.Backends;
+import dev.bitnet.backend.ForwardBatch;
+import dev.bitnet.backend.KvCache;
+import dev.bitnet.backend.KvCacheSpec;
+import dev.bitnet.gguf.GgufFile;
+import dev.bitnet.kv.BlockAllocator;
 import dev.bitnet.model.ModelConfig;
+import dev.bitnet.model.ModelLoader;
+import dev.bitnet.model.ModelWeights;
+import dev.bitnet.model.Transformer;
 import dev.bitnet.tokenizer.Llama3Tokenizer;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** A model loaded onto a backend; open {@link Session}s on it to generate. STUB: being written. */
+/**
+ * A model loaded onto a backend: its weights, one paged KV cache shared by its sessions, and the tokenizer. Open
+ * {@link Session}s to generate; steps of different sessions run one at a time.
+ */
 public final class BitNetModel implements AutoCloseable {
-    static BitNetModel load(Path file, LoadOptions options) { throw new UnsupportedOperationException("TODO"); }
+    /** Tokens per KV-cache block. */
+    public static final int KV_BLOCK_SIZE = 16;
 
-    public Path path() { throw new UnsupportedOperationException("TODO"); }
-    public ModelConfig config() { throw new UnsupportedOperationException("TODO"); }
-    public Llama3Tokenizer tokenizer() { throw new UnsupportedOperationException("TODO"); }
+    private final Path path;
+    private final GgufFile file;
+    private final ModelConfig config;
+    private final Llama3Tokenizer tokenizer;
+    private final Backend backend;
+    private final ModelWeights weights;
+    private final Transformer transformer;
+    private final KvCache cache;
+    private final BlockAllocator blocks;
+    private final int contextLength;
+    private final double loadSeconds;
+
+    private BitNetModel(Path path, GgufFile file, ModelConfig config, Llama3Tokenizer tokenizer, Backend backend,
+                        ModelWeights weights, Transformer transformer, KvCache cache, BlockAllocator blocks,
+                        int contextLength, double loadSeconds) {
+        this.path = path;
+        this.file = file;
+        this.config = config;
+        this.tokenizer = tokenizer;
+        this.backend = backend;
+        this.weights = weights;
+        this.transformer = transformer;
+        this.cache = cache;
+        this.blocks = blocks;
+        this.contextLength = contextLength;
+        this.loadSeconds = loadSeconds;
+    }
+
+    static BitNetModel load(Path path, LoadOptions o) {
+        long start = System.nanoTime();
+        if (!Files.isRegularFile(path)) throw new BitNetException("model file not found: " + path);
+        if (o.maxSequences() < 1 || o.prefillChunk() < 1 || o.contextLength() < 0) {
+            throw new BitNetException("invalid load options: " + o);
+        }
+        GgufFile file = GgufFile.open(path);
+        Backend backend = null;
+        try {
+            ModelConfig config = ModelLoader.readConfig(file, o.activation());
+            Llama3Tokenizer tokenizer = Llama3Tokenizer.fromGguf(file);
+            if (tokenizer.vocabSize() > config.vocabSize()) {
+                throw new BitNetException(path + ": the tokenizer has " + tokenizer.vocabSize()
+                        + " tokens but the embedding only " + config.vocabSize() + " rows");
+            }
+            int ctx = o.contextLength() > 0 ? o.contextLength() : config.contextLength();
+            backend = Backends.create(o.backend(), o.threads());
+            ModelWeights weights = ModelLoader.load(file, config, backend);
+            int blocksPerSequence = (ctx + KV_BLOCK_SIZE - 1) / KV_BLOCK_SIZE;
+            int numBlocks = Math.multiplyExact(blocksPerSequence, o.maxSequences());
+            KvCache cache = backend.allocKvCache(new KvCacheSpec(config.layers(), config.kvHeads(), config.headDim(),
+                    KV_BLOCK_SIZE, numBlocks, o.kvType()));
+            Transformer transformer = new Transformer(config, backend, weights, Math.max(o.prefillChunk(), o.maxSequences()));
+            double seconds = (System.nanoTime() - start) / 1e9;
+            return new BitNetModel(path, file, config.withContextLength(ctx), tokenizer, backend, weights, transformer,
+                    cache, new BlockAllocator(numBlocks, KV_BLOCK_SIZE), ctx, seconds);
+        } catch (RuntimeException | Error e) {
+            if (backend != null) backend.close();
+            file.close();
+            throw e;
+        }
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    /** The hyper-parameters; contextLength() is the KV capacity per sequence in force. */
+    public ModelConfig config() {
+        return config;
+    }
+
+    public Llama3Tokenizer tokenizer() {
+        return tokenizer;
+    }
+
     /** The backend's name ("cpu", "reference", ...). */
-    public String backendName() { throw new UnsupportedOperationException("TODO"); }
+    public String backendName() {
+        return backend.name();
+    }
+
     /** One line: backend, device, threads. */
-    public String backendDescription() { throw new UnsupportedOperationException("TODO"); }
-    public double loadSeconds() { throw new UnsupportedOperationException("TODO"); }
+    public String backendDescription() {
+        return backend.description();
+    }
+
+    public double loadSeconds() {
+        return loadSeconds;
+    }
+
     /** Bytes of weights on the backend plus the KV cache. */
-    public long backendBytes() { throw new UnsupportedOperationException("TODO"); }
-    /** A new conversation with its own KV cache. */
-    public Session newSession() { throw new UnsupportedOperationException("TODO"); }
+    public long backendBytes() {
+        return weights.bytes() + cache.spec().bytes();
+    }
+
+    /** A new conversation with its own KV blocks. */
+    public Session newSession() {
+        return new Session(this, new dev.bitnet.kv.BlockTable(blocks), contextLength);
+    }
+
+    /** The most tokens one forward step takes (prompts are fed in chunks of this size). */
+    int maxStepTokens() {
+        return transformer.maxTokens();
+    }
+
+    /** Runs one step; steps of all sessions are serialised here. */
+    void forward(ForwardBatch batch, float[] logits) {
+        synchronized (transformer) {
+            transformer.forward(batch, cache, logits);
+        }
+    }
 
     @Override
-    public void close() { }
+    public void close() {
+        synchronized (transformer) {
+            cache.close();
+            backend.close();
+            file.close();
+        }
+    }
 }

@@ -1,31 +1,181 @@
 package dev.bitnet.api;
 
+import dev.bitnet.backend.ForwardBatch;
+import dev.bitnet.kv.BlockTable;
+import dev.bitnet.model.ChatFormat;
+import dev.bitnet.sampling.Sampler;
+import dev.bitnet.tokenizer.Llama3Tokenizer;
+import dev.bitnet.tokenizer.StreamingDecoder;
+
+import java.util.Arrays;
+
 /**
- * One sequence's state: its tokens so far and their KV cache. Calls continue where the last one stopped, so a chat
- * keeps the conversation in the cache between turns. STUB: being written.
+ * One sequence's state: the tokens fed so far and their KV blocks. Calls continue where the last one stopped, so a
+ * chat keeps the conversation in the cache between turns. The last generated token is fed at the start of the next
+ * call. Not thread-safe: one caller per session (sessions of one model may run on different threads).
  */
 public final class Session implements AutoCloseable {
-    /** Feeds {@code promptIds} after what the session already holds, then generates. */
-    public GenerationResult generate(int[] promptIds, GenerationParams params, TokenListener listener) { throw new UnsupportedOperationException("TODO"); }
+    private final BitNetModel model;
+    private final BlockTable blockTable;
+    private final int contextLength;
+    private final int eotId;
+    private final float[] logits;
+    private int[] history = new int[256];   // every token fed to the model, in order
+    private int fed;                        // how many of them are in the KV cache
+    private int pending = -1;               // generated but not yet fed
+    private String systemPrompt;
+
+    Session(BitNetModel model, BlockTable blockTable, int contextLength) {
+        this.model = model;
+        this.blockTable = blockTable;
+        this.contextLength = contextLength;
+        Llama3Tokenizer t = model.tokenizer();
+        this.eotId = t.specialTokenId(ChatFormat.END_OF_TURN).orElse(t.eosId());
+        this.logits = new float[model.config().vocabSize()];
+    }
 
     /** Encodes {@code prompt} (with BOS when the session is empty) and generates. */
-    public GenerationResult generate(String prompt, GenerationParams params, TokenListener listener) { throw new UnsupportedOperationException("TODO"); }
+    public GenerationResult generate(String prompt, GenerationParams params, TokenListener listener) {
+        return generate(model.tokenizer().encode(prompt, fed == 0 && pending < 0), params, listener);
+    }
 
     /** One chat turn in the BitNet chat format ("User: ...<|eot_id|>Assistant: "); the reply is generated. */
-    public GenerationResult chat(String userMessage, GenerationParams params, TokenListener listener) { throw new UnsupportedOperationException("TODO"); }
+    public GenerationResult chat(String userMessage, GenerationParams params, TokenListener listener) {
+        Llama3Tokenizer t = model.tokenizer();
+        StringBuilder text = new StringBuilder();
+        boolean first = fed == 0 && pending < 0;
+        if (first && systemPrompt != null) text.append(ChatFormat.message("System", systemPrompt));
+        if (!first && lastToken() != eotId) text.append(ChatFormat.END_OF_TURN); // the last reply was cut short
+        text.append(ChatFormat.message("User", userMessage)).append(ChatFormat.replyPrompt());
+        return generate(t.encode(text.toString(), first), params, listener);
+    }
 
     /** Sets the system message; only before the first chat turn. */
-    public void setSystemPrompt(String text) { throw new UnsupportedOperationException("TODO"); }
+    public void setSystemPrompt(String text) {
+        if (fed > 0 || pending >= 0) throw new BitNetException("the system prompt must be set before the first turn");
+        systemPrompt = text;
+    }
+
+    /**
+     * Feeds {@code promptIds} after what the session already holds, then generates. A prompt that does not fit in
+     * the context throws {@link BitNetException} and leaves the session as it was.
+     */
+    public GenerationResult generate(int[] promptIds, GenerationParams params, TokenListener listener) {
+        int[] input = pending >= 0 ? prepend(pending, promptIds) : promptIds.clone();
+        if (input.length == 0) throw new BitNetException("the prompt is empty");
+        int vocab = model.config().vocabSize();
+        for (int id : input) {
+            if (id < 0 || id >= vocab) throw new BitNetException("token id " + id + " is outside the vocabulary (0.." + (vocab - 1) + ")");
+        }
+        if (fed + input.length > contextLength) {
+            throw new BitNetException("the prompt (" + input.length + " tokens) does not fit in the context: "
+                    + contextLength + " tokens, " + fed + " already used");
+        }
+        if (params.maxTokens() < 0) throw new BitNetException("max tokens must be >= 0");
+        pending = -1;
+
+        long t0 = System.nanoTime();
+        prefill(input);
+        double prefillSeconds = (System.nanoTime() - t0) / 1e9;
+
+        Sampler sampler = new Sampler(params.sampling());
+        StreamingDecoder decoder = model.tokenizer().streamingDecoder();
+        StopStringFilter filter = new StopStringFilter(params.stopStrings());
+        int[] generated = new int[Math.min(params.maxTokens(), contextLength) + 1];
+        int count = 0;
+        StopReason reason = StopReason.MAX_TOKENS;
+        long t1 = System.nanoTime();
+        while (count < params.maxTokens()) {
+            int id = sampler.sample(logits, recentTokens(params.sampling().repeatLastN()));
+            generated[count++] = id;
+            if (id == eotId || id == model.tokenizer().eosId()) {
+                pending = id;
+                reason = StopReason.END_OF_TURN;
+                listener.onToken(id, "");
+                break;
+            }
+            String shown = filter.accept(decoder.push(id));
+            listener.onToken(id, shown);
+            if (filter.stopped()) {
+                pending = id;
+                reason = StopReason.STOP_STRING;
+                break;
+            }
+            if (count == params.maxTokens()) {
+                pending = id;
+                break;
+            }
+            if (fed == contextLength) {
+                reason = StopReason.CONTEXT_FULL;
+                break;
+            }
+            step(new int[]{id}, true);
+        }
+        String tail = filter.accept(decoder.flush()) + filter.finish();
+        if (!tail.isEmpty()) listener.onToken(-1, tail);
+        double decodeSeconds = (System.nanoTime() - t1) / 1e9;
+        return new GenerationResult(input, Arrays.copyOf(generated, count), filter.text(), reason, prefillSeconds,
+                decodeSeconds);
+    }
+
+    /** Feeds the prompt in chunks of the model's step size; the logits of its last token end up in {@link #logits}. */
+    private void prefill(int[] input) {
+        int chunk = model.maxStepTokens();
+        for (int start = 0; start < input.length; start += chunk) {
+            int end = Math.min(input.length, start + chunk);
+            step(Arrays.copyOfRange(input, start, end), end == input.length);
+        }
+    }
+
+    private void step(int[] tokens, boolean wantLogits) {
+        blockTable.ensureCapacity(fed + tokens.length);
+        ForwardBatch one = ForwardBatch.single(tokens, fed, blockTable.blocks(), BitNetModel.KV_BLOCK_SIZE);
+        ForwardBatch batch = wantLogits ? one : new ForwardBatch(one.tokens(), one.positions(), one.seqIndex(),
+                one.blockTables(), new int[0], one.blockSize());
+        model.forward(batch, logits);
+        for (int t : tokens) append(t);
+    }
+
+    private void append(int token) {
+        if (fed == history.length) history = Arrays.copyOf(history, history.length * 2);
+        history[fed++] = token;
+    }
+
+    private int lastToken() {
+        return pending >= 0 ? pending : fed > 0 ? history[fed - 1] : -1;
+    }
+
+    private int[] recentTokens(int n) {
+        int from = Math.max(0, fed - n);
+        return Arrays.copyOfRange(history, from, fed);
+    }
+
+    private static int[] prepend(int first, int[] rest) {
+        int[] all = new int[rest.length + 1];
+        all[0] = first;
+        System.arraycopy(rest, 0, all, 1, rest.length);
+        return all;
+    }
 
     /** Tokens held in the context. */
-    public int position() { throw new UnsupportedOperationException("TODO"); }
+    public int position() {
+        return fed;
+    }
 
     /** The context capacity in tokens. */
-    public int contextLength() { throw new UnsupportedOperationException("TODO"); }
+    public int contextLength() {
+        return contextLength;
+    }
 
-    /** Forgets everything; the KV blocks are kept for reuse. */
-    public void reset() { throw new UnsupportedOperationException("TODO"); }
+    /** Forgets everything and gives the KV blocks back. */
+    public void reset() {
+        blockTable.release();
+        fed = 0;
+        pending = -1;
+    }
 
     @Override
-    public void close() { }
+    public void close() {
+        blockTable.release();
+    }
 }

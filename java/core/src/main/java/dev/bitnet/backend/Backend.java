@@ -75,7 +75,7 @@ public interface Backend extends AutoCloseable {
      */
     void attention(Tensor q, KvCache cache, int layer, int heads, int headDim, Tensor out);
 
-    /** {@code out = act(gate) * up}, computed in f32. */
+    /** {@code out = act(gate) * up}, computed in f32; {@code out} may be {@code gate}. */
     void gatedActivation(Tensor gate, Tensor up, Activation act, Tensor out);
 
     /** {@code x += y}. */

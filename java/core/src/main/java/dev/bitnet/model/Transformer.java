@@ -1,0 +1,85 @@
+package dev.bitnet.model;
+
+import dev.bitnet.backend.Backend;
+import dev.bitnet.backend.ForwardBatch;
+import dev.bitnet.backend.KvCache;
+import dev.bitnet.backend.Tensor;
+
+/**
+ * The BitNet b1.58 forward pass, written once over {@link Backend} operations. One call runs a whole
+ * {@link ForwardBatch}: any mix of prefill chunks and decode tokens from several sequences.
+ */
+public final class Transformer {
+    private final ModelConfig c;
+    private final Backend b;
+    private final ModelWeights w;
+    private final int maxTokens;
+    // activations, [maxTokens, width] each, reused every step
+    private final Tensor x, xb, q, k, v, att, gate, up;
+
+    public Transformer(ModelConfig config, Backend backend, ModelWeights weights, int maxTokens) {
+        this.c = config;
+        this.b = backend;
+        this.w = weights;
+        this.maxTokens = maxTokens;
+        x = b.allocActivations(maxTokens, c.dim());
+        xb = b.allocActivations(maxTokens, c.dim());
+        q = b.allocActivations(maxTokens, c.dim());
+        k = b.allocActivations(maxTokens, c.kvDim());
+        v = b.allocActivations(maxTokens, c.kvDim());
+        att = b.allocActivations(maxTokens, c.dim());
+        gate = b.allocActivations(maxTokens, c.ffnDim());
+        up = b.allocActivations(maxTokens, c.ffnDim());
+    }
+
+    public ModelConfig config() {
+        return c;
+    }
+
+    /** The most tokens one step may hold. */
+    public int maxTokens() {
+        return maxTokens;
+    }
+
+    /** Runs one step; writes the logits of {@code batch.logitRows()} to {@code logits} ([rows, vocab]). */
+    public void forward(ForwardBatch batch, KvCache cache, float[] logits) {
+        if (batch.tokenCount() > maxTokens) {
+            throw new IllegalArgumentException(batch.tokenCount() + " tokens in one step, at most " + maxTokens);
+        }
+        float eps = c.rmsEps();
+        b.beginStep(batch);
+        b.embed(w.embedding(), x);
+        for (int l = 0; l < c.layers(); l++) {
+            LayerWeights L = w.layers().get(l);
+            // attention
+            b.rmsNorm(x, L.attnNorm(), eps, xb);
+            b.bitLinear(xb, L.wq(), q);
+            b.bitLinear(xb, L.wk(), k);
+            b.bitLinear(xb, L.wv(), v);
+            b.rope(q, c.heads(), c.headDim(), c.ropeTheta());
+            b.rope(k, c.kvHeads(), c.headDim(), c.ropeTheta());
+            b.storeKv(cache, l, k, v);
+            b.attention(q, cache, l, c.heads(), c.headDim(), att);
+            b.rmsNorm(att, L.attnSubNorm(), eps, att);
+            b.bitLinear(att, L.wo(), xb);
+            b.add(x, xb);
+            // feed-forward
+            b.rmsNorm(x, L.ffnNorm(), eps, xb);
+            b.bitLinear(xb, L.wGate(), gate);
+            b.bitLinear(xb, L.wUp(), up);
+            b.gatedActivation(gate, up, c.activation(), gate);
+            b.rmsNorm(gate, L.ffnSubNorm(), eps, gate);
+            b.bitLinear(gate, L.wDown(), xb);
+            b.add(x, xb);
+        }
+        if (batch.logitRows().length > 0) {
+            b.rmsNorm(x, w.outputNorm(), eps, xb);
+            b.logits(xb, w.lmHead(), logits);
+        }
+    }
+
+    /** Frees the step's activations (the weights belong to the model). */
+    public void freeActivations() {
+        for (Tensor t : new Tensor[]{x, xb, q, k, v, att, gate, up}) b.free(t);
+    }
+}
