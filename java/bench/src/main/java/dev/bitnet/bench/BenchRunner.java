@@ -1,0 +1,110 @@
+package dev.bitnet.bench;
+
+import dev.bitnet.backend.Backend;
+import dev.bitnet.backend.Backends;
+import dev.bitnet.backend.ForwardBatch;
+import dev.bitnet.backend.KvCache;
+import dev.bitnet.backend.KvCacheSpec;
+import dev.bitnet.gguf.GgufFile;
+import dev.bitnet.model.ModelConfig;
+import dev.bitnet.model.ModelLoader;
+import dev.bitnet.model.ModelWeights;
+import dev.bitnet.model.Transformer;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Runs the benchmark: for each backend, load the model, then {@code repetitions} times a prefill of the prompt and a
+ * decode of {@code genTokens} greedy tokens from an empty context (llama-bench's pp and tg), timing each.
+ */
+public final class BenchRunner {
+    private static final int BLOCK_SIZE = 16;
+
+    private BenchRunner() {
+    }
+
+    public static List<BackendResult> run(BenchConfig cfg) {
+        List<BackendResult> results = new ArrayList<>();
+        for (String backend : cfg.backends()) {
+            System.gc();
+            ProcessMemory.resetPeak();
+            results.add(runOne(cfg, backend));
+        }
+        return results;
+    }
+
+    private static BackendResult runOne(BenchConfig cfg, String backendName) {
+        long t0 = System.nanoTime();
+        try (GgufFile file = GgufFile.open(cfg.model()); Backend backend = Backends.create(backendName, cfg.threads())) {
+            ModelConfig c = ModelLoader.readConfig(file, null);
+            ModelWeights weights = ModelLoader.load(file, c, backend);
+            int maxLen = Math.max(cfg.promptTokens(), cfg.genTokens()) + 1;
+            int blocks = (maxLen + BLOCK_SIZE - 1) / BLOCK_SIZE;
+            int[] table = new int[blocks];
+            for (int i = 0; i < blocks; i++) table[i] = i;
+            KvCacheSpec spec = new KvCacheSpec(c.layers(), c.kvHeads(), c.headDim(), BLOCK_SIZE, blocks, cfg.kvType());
+            try (KvCache cache = backend.allocKvCache(spec)) {
+                Transformer t = new Transformer(c, backend, weights, Math.max(1, Math.min(cfg.prefillChunk(), cfg.promptTokens())));
+                double loadSeconds = (System.nanoTime() - t0) / 1e9;
+                float[] logits = new float[c.vocabSize()];
+                int[] prompt = new SplittableRandom(1).ints(cfg.promptTokens(), 0, c.vocabSize()).toArray();
+                // one untimed warm-up of each path (JIT, page faults of the mapped embedding)
+                prefill(t, cache, prompt, table, logits);
+                decode(t, cache, Math.min(4, cfg.genTokens()), table, logits);
+                double[] pp = new double[cfg.repetitions()], tg = new double[cfg.repetitions()];
+                int[] ids = null;
+                for (int r = 0; r < cfg.repetitions(); r++) {
+                    if (cfg.promptTokens() > 0) {
+                        long p0 = System.nanoTime();
+                        prefill(t, cache, prompt, table, logits);
+                        pp[r] = cfg.promptTokens() / ((System.nanoTime() - p0) / 1e9);
+                    }
+                    if (cfg.genTokens() > 0) {
+                        long d0 = System.nanoTime();
+                        int[] out = decode(t, cache, cfg.genTokens(), table, logits);
+                        tg[r] = cfg.genTokens() / ((System.nanoTime() - d0) / 1e9);
+                        if (ids == null) ids = out;
+                    }
+                }
+                return new BackendResult(backend.name(), backend.description(), loadSeconds, Stats.of(pp), Stats.of(tg),
+                        ProcessMemory.peakRssBytes(), weights.bytes() + spec.bytes(), bytesPerDecodedToken(c),
+                        ids == null ? new int[0] : ids);
+            }
+        }
+    }
+
+    private static void prefill(Transformer t, KvCache cache, int[] prompt, int[] table, float[] logits) {
+        for (int start = 0; start < prompt.length; start += t.maxTokens()) {
+            int end = Math.min(prompt.length, start + t.maxTokens());
+            ForwardBatch b = ForwardBatch.single(java.util.Arrays.copyOfRange(prompt, start, end), start, table, BLOCK_SIZE);
+            if (end < prompt.length) b = new ForwardBatch(b.tokens(), b.positions(), b.seqIndex(), b.blockTables(), new int[0], BLOCK_SIZE);
+            t.forward(b, cache, logits);
+        }
+    }
+
+    /** Greedy decode from an empty context: feeds token 1, then each argmax. */
+    private static int[] decode(Transformer t, KvCache cache, int n, int[] table, float[] logits) {
+        int[] ids = new int[n];
+        int token = 1;
+        for (int pos = 0; pos < n; pos++) {
+            t.forward(ForwardBatch.single(new int[]{token}, pos, table, BLOCK_SIZE), cache, logits);
+            token = argmax(logits);
+            ids[pos] = token;
+        }
+        return ids;
+    }
+
+    private static int argmax(float[] x) {
+        int best = 0;
+        for (int i = 1; i < x.length; i++) if (x[i] > x[best]) best = i;
+        return best;
+    }
+
+    /** The weights a batch-1 step must read: every ternary weight at 2 bits, plus the f16 LM head. */
+    public static long bytesPerDecodedToken(ModelConfig c) {
+        long perLayer = (long) c.dim() * c.dim() * 2 + (long) c.dim() * c.kvDim() * 2 + (long) c.dim() * c.ffnDim() * 3;
+        return perLayer * c.layers() / 4 + (long) c.vocabSize() * c.dim() * 2;
+    }
+}
