@@ -1,19 +1,54 @@
 package dev.bitnet.quant;
 
+import dev.bitnet.gguf.GgmlType;
 import dev.bitnet.gguf.GgufFile;
 import dev.bitnet.gguf.GgufTensorInfo;
+import dev.bitnet.gguf.ModelFormatException;
 
-/** Gives the token embedding as f16 whatever its file type (F16: the mapped slice itself; else converted). STUB. */
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.EnumSet;
+
+/** Gives the token embedding as f16 whatever its file type (F16: the mapped slice itself; else converted). */
 public final class EmbeddingDecoder {
-    private EmbeddingDecoder() { }
+    private static final EnumSet<GgmlType> FLOAT_TYPES =
+            EnumSet.of(GgmlType.F32, GgmlType.F16, GgmlType.BF16, GgmlType.Q8_0, GgmlType.Q6_K);
+
+    private EmbeddingDecoder() {
+    }
 
     /** Supports F16 (no copy), F32, BF16, Q8_0 and Q6_K. */
     public static F16Matrix toF16(GgufFile file, GgufTensorInfo tensor) {
-        throw new UnsupportedOperationException("TODO");
+        if (!FLOAT_TYPES.contains(tensor.type())) {
+            throw new ModelFormatException(file.path() + ": tensor '" + tensor.name() + "' has type " + tensor.type()
+                    + ", expected one of " + FLOAT_TYPES);
+        }
+        long rows = tensor.rows(), cols = tensor.cols();
+        if (rows > Integer.MAX_VALUE || cols > Integer.MAX_VALUE) {
+            throw new ModelFormatException(file.path() + ": tensor '" + tensor.name() + "' " + tensor.shape() + " is too large");
+        }
+        if (tensor.type() == GgmlType.F16) return new F16Matrix((int) rows, (int) cols, file.data(tensor));
+        MemorySegment src = file.data(tensor);
+        MemorySegment dst = Arena.ofAuto().allocate(rows * cols * 2, 64);
+        float[] row = new float[(int) cols];
+        for (long r = 0; r < rows; r++) {
+            FloatCodecs.decode(tensor.type(), src, r * cols, row);
+            for (int c = 0; c < cols; c++) dst.set(F16Matrix.F16, 2 * (r * cols + c), Float.floatToFloat16(row[c]));
+        }
+        return new F16Matrix((int) rows, (int) cols, dst);
     }
 
     /** An f32 vector tensor (norm weights): F32, F16 or BF16. */
     public static float[] toF32Vector(GgufFile file, GgufTensorInfo tensor) {
-        throw new UnsupportedOperationException("TODO");
+        if (tensor.type() != GgmlType.F32 && tensor.type() != GgmlType.F16 && tensor.type() != GgmlType.BF16) {
+            throw new ModelFormatException(file.path() + ": tensor '" + tensor.name() + "' has type " + tensor.type()
+                    + ", expected F32, F16 or BF16");
+        }
+        if (tensor.elements() > Integer.MAX_VALUE - 8) {
+            throw new ModelFormatException(file.path() + ": tensor '" + tensor.name() + "' is too large for a vector");
+        }
+        float[] out = new float[(int) tensor.elements()];
+        FloatCodecs.decode(tensor.type(), file.data(tensor), 0, out);
+        return out;
     }
 }
