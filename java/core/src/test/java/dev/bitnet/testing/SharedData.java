@@ -42,10 +42,10 @@ public final class SharedData {
             throw new UncheckedIOException(e);
         }
         int[] prompt = ints(find(readme, "Prompt ids: `([0-9,]+)`"), ",");
-        int[] silu = ints(find(readme, "Greedy continuation[^\\n]*\\n\\s*\\n\\s+([0-9 ]+)\\n"), " ");
+        int[] silu = ints(find(readme, "Greedy continuation[\\s\\S]*?\\n\\s*\\n\\s+([0-9 ]+)\\n"), " ");
         double[] margins = Arrays.stream(find(readme, "Top-1 margins[^`]*`([0-9. ]+)`").trim().split(" +"))
                 .mapToDouble(Double::parseDouble).toArray();
-        int[] relu2 = ints(find(readme, "With relu²[^\\n]*\\n[^\\n]*\\n\\s*\\n\\s+([0-9 ]+)\\n"), " ");
+        int[] relu2 = ints(find(readme, "With relu²[\\s\\S]*?\\n\\s*\\n\\s+([0-9 ]+)\\n"), " ");
         return new ReferenceExpectations(prompt, silu, margins, relu2);
     }
 
