@@ -25,6 +25,15 @@ public record TestModelSpec(String architecture, int dim, int layers, int heads,
                 128256, 4096, weightType, GgmlType.F16, false, VocabSource.synthetic(), 1);
     }
 
+    /**
+     * The model shipped in test-models/: tiny shapes (dim 128, 2 layers, 4 heads, 1 kv head, ffn 256, context 512)
+     * with the real Llama 3 vocabulary so that real text tokenizes, and a Q8_0 embedding to keep the file small.
+     */
+    public static TestModelSpec tinyLlama3(java.nio.file.Path llama3TokenizerDir) {
+        return new TestModelSpec("bitnet-b1.58", 128, 2, 4, 1, 256, 128256, 512, GgmlType.I2_S, GgmlType.Q8_0, false,
+                VocabSource.llama3(llama3TokenizerDir), 42);
+    }
+
     public int headDim() {
         return dim / heads;
     }

@@ -1,0 +1,100 @@
+package dev.bitnet.cli;
+
+import dev.bitnet.backend.KvCacheSpec;
+import dev.bitnet.backend.KvType;
+import dev.bitnet.gguf.GgufFile;
+import dev.bitnet.gguf.GgufTensorInfo;
+import dev.bitnet.model.Activation;
+import dev.bitnet.model.ModelConfig;
+import dev.bitnet.model.ModelLoader;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+
+/** {@code bitnet info}: a model file's metadata, hyper-parameters, tensors and memory needs, without loading it. */
+@Command(name = "info", mixinStandardHelpOptions = true, description = "Show a model's metadata, tensors and memory needs.")
+final class InfoCommand implements Callable<Integer> {
+    @Option(names = {"-m", "--model"}, required = true, description = "GGUF model file")
+    Path model;
+    @Option(names = "--activation", description = "override the FFN activation: relu2 or silu")
+    String activation;
+    @Option(names = "--json", description = "print one JSON object")
+    boolean json;
+    @Option(names = "--verbose", description = "print stack traces of errors")
+    boolean verbose;
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        ModelFiles.requireFile(model);
+        try (GgufFile file = GgufFile.open(model)) {
+            ModelConfig c = ModelLoader.readConfig(file, activation == null ? null : Activation.parse(activation));
+            Map<String, Object> metadata = new LinkedHashMap<>();
+            for (String key : file.keys()) metadata.put(key, summarise(file.value(key).orElse(null)));
+            List<Map<String, Object>> tensors = new ArrayList<>();
+            Map<String, Long> bytesByType = new TreeMap<>();
+            long weightBytes = 0;
+            for (GgufTensorInfo t : file.tensors()) {
+                tensors.add(Map.of("name", t.name(), "type", t.type().name(), "shape", t.dims(), "bytes", t.byteSize()));
+                bytesByType.merge(t.type().name(), t.byteSize(), Long::sum);
+                weightBytes += t.byteSize();
+            }
+            long kvBytes = new KvCacheSpec(c.layers(), c.kvHeads(), c.headDim(), 1, c.contextLength(), KvType.F16).bytes();
+            if (json) {
+                Map<String, Object> o = new LinkedHashMap<>();
+                o.put("file", model.toString());
+                o.put("file_bytes", file.fileSize());
+                o.put("gguf_version", file.version());
+                o.put("config", c);
+                o.put("metadata", metadata);
+                o.put("tensors", tensors);
+                o.put("memory", Map.of("weights_bytes", weightBytes, "bytes_by_type", bytesByType,
+                        "kv_cache_f16_bytes", kvBytes, "context_length", c.contextLength()));
+                out.println(Json.write(o));
+                return 0;
+            }
+            out.printf("file        %s (%s, GGUF v%d)%n", model, mib(file.fileSize()), file.version());
+            out.printf("model       %s: dim %d, %d layers, %d heads (%d kv, head dim %d), ffn %d, vocab %d, context %d%n",
+                    c.architecture(), c.dim(), c.layers(), c.heads(), c.kvHeads(), c.headDim(), c.ffnDim(),
+                    c.vocabSize(), c.contextLength());
+            out.printf("            RoPE theta %.0f, RMSNorm eps %g, activation %s%n", c.ropeTheta(), c.rmsEps(), c.activation().id());
+            out.printf("memory      weights %s (%s); KV cache for %d tokens at f16: %s%n", mib(weightBytes),
+                    String.join(", ", bytesByType.entrySet().stream().map(e -> e.getKey() + " " + mib(e.getValue())).toList()),
+                    c.contextLength(), mib(kvBytes));
+            out.println();
+            out.println("metadata:");
+            metadata.forEach((k, v) -> out.printf("  %-45s %s%n", k, v));
+            out.println();
+            out.printf("tensors (%d):%n", tensors.size());
+            for (GgufTensorInfo t : file.tensors()) {
+                out.printf("  %-32s %-6s %-18s %s%n", t.name(), t.type(), t.shape(), mib(t.byteSize()));
+            }
+        }
+        return 0;
+    }
+
+    /** Long arrays (the vocabulary, the merges) are shown by their size and first entries. */
+    private static Object summarise(Object v) {
+        if (v instanceof List<?> list && list.size() > 8) {
+            return "[" + list.size() + " entries: " + String.join(", ", list.subList(0, 4).stream().map(String::valueOf).toList()) + ", ...]";
+        }
+        if (v instanceof String s && s.length() > 120) return s.substring(0, 117) + "...";
+        return v;
+    }
+
+    static String mib(long bytes) {
+        return String.format("%.1f MiB", bytes / (1024.0 * 1024));
+    }
+}

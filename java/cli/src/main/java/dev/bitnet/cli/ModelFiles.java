@@ -1,0 +1,18 @@
+package dev.bitnet.cli;
+
+import dev.bitnet.api.BitNetException;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Checks on model paths given on the command line. */
+final class ModelFiles {
+    private ModelFiles() {
+    }
+
+    static void requireFile(Path p) {
+        if (!Files.exists(p)) throw new BitNetException("model file not found: " + p);
+        if (!Files.isRegularFile(p)) throw new BitNetException("not a file: " + p);
+        if (!Files.isReadable(p)) throw new BitNetException("cannot read " + p + " (permission denied)");
+    }
+}
