@@ -1,0 +1,75 @@
+package dev.bitnet.backend.cpu;
+
+import dev.bitnet.backend.ForwardBatch;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Causal grouped-query attention of one (token, head) pair over the paged KV cache: scores q·k/sqrt(d) over
+ * positions 0..pos of the token's sequence, softmax, weighted sum of values. Dot products and the value sum run on
+ * f32 vectors of the preferred species (f16 caches widened by {@link HalfFloats}), with a scalar tail for head
+ * dimensions that are not a multiple of the vector length.
+ */
+final class AttentionKernel {
+    private static final VectorSpecies<Float> F = HalfFloats.F;
+
+    private AttentionKernel() {
+    }
+
+    static void run(ForwardBatch batch, CpuKvCache cache, int layer, float[] q, int qCols, int token, int head,
+                    int heads, int headDim, float[] out, float[] scores) {
+        int kvDim = cache.spec.kvDim();
+        int kvOffset = head / (heads / cache.spec.kvHeads()) * headDim;
+        int qOffset = token * qCols + head * headDim;
+        int seq = batch.seqIndex()[token];
+        int len = batch.positions()[token] + 1;
+        float scale = (float) (1.0 / Math.sqrt(headDim));
+        float max = Float.NEGATIVE_INFINITY;
+        for (int p = 0; p < len; p++) {
+            int k = batch.slotOf(seq, p) * kvDim + kvOffset;
+            scores[p] = dot(cache, layer, true, k, q, qOffset, headDim) * scale;
+            max = Math.max(max, scores[p]);
+        }
+        float sum = 0f;
+        for (int p = 0; p < len; p++) {
+            scores[p] = (float) Math.exp(scores[p] - max);
+            sum += scores[p];
+        }
+        int oOffset = token * qCols + head * headDim;
+        java.util.Arrays.fill(out, oOffset, oOffset + headDim, 0f);
+        for (int p = 0; p < len; p++) {
+            int v = batch.slotOf(seq, p) * kvDim + kvOffset;
+            accumulate(cache, layer, v, scores[p] / sum, out, oOffset, headDim);
+        }
+    }
+
+    private static float dot(CpuKvCache cache, int layer, boolean keys, int at, float[] q, int qOffset, int n) {
+        FloatVector acc = FloatVector.zero(F);
+        int i = 0, bound = F.loopBound(n);
+        for (; i < bound; i += F.length()) {
+            acc = load(cache, layer, keys, at + i).fma(FloatVector.fromArray(F, q, qOffset + i), acc);
+        }
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) sum += get(cache, layer, keys, at + i) * q[qOffset + i];
+        return sum;
+    }
+
+    private static void accumulate(CpuKvCache cache, int layer, int at, float w, float[] out, int oOffset, int n) {
+        int i = 0, bound = F.loopBound(n);
+        for (; i < bound; i += F.length()) {
+            load(cache, layer, false, at + i).fma(FloatVector.broadcast(F, w), FloatVector.fromArray(F, out, oOffset + i)).intoArray(out, oOffset + i);
+        }
+        for (; i < n; i++) out[oOffset + i] += w * get(cache, layer, false, at + i);
+    }
+
+    private static FloatVector load(CpuKvCache c, int layer, boolean keys, int at) {
+        if (c.half()) return HalfFloats.load(keys ? c.keysF16[layer] : c.valuesF16[layer], at);
+        return FloatVector.fromArray(F, keys ? c.keysF32[layer] : c.valuesF32[layer], at);
+    }
+
+    private static float get(CpuKvCache c, int layer, boolean keys, int at) {
+        if (c.half()) return Float.float16ToFloat((keys ? c.keysF16[layer] : c.valuesF16[layer])[at]);
+        return (keys ? c.keysF32[layer] : c.valuesF32[layer])[at];
+    }
+}

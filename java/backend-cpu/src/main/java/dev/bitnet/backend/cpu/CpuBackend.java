@@ -1,0 +1,223 @@
+package dev.bitnet.backend.cpu;
+
+import dev.bitnet.backend.Backend;
+import dev.bitnet.backend.ForwardBatch;
+import dev.bitnet.backend.KvCache;
+import dev.bitnet.backend.KvCacheSpec;
+import dev.bitnet.backend.Tensor;
+import dev.bitnet.model.Activation;
+import dev.bitnet.quant.F16Matrix;
+import dev.bitnet.quant.TernaryMatrix;
+
+/**
+ * The CPU backend: BitLinear on {@link TernaryKernel} (2-bit weights, exact integer sums), attention and the LM head
+ * on f32 vectors, all split over a {@link WorkerPool} by contiguous row ranges. The cheap element-wise operations
+ * (RMSNorm, RoPE, activation, residual add) use exactly the reference backend's scalar arithmetic, so the two
+ * backends differ only in the summation order of attention and logits.
+ */
+public final class CpuBackend implements Backend {
+    private final WorkerPool pool;
+    private final RopeTable rope = new RopeTable();
+    private ForwardBatch batch;
+    // per-step activation quantisation: q[token] padded to the kernel's chunk, s and sum(q) per token
+    private short[][] q = new short[0][];
+    private float[] qScale = new float[0];
+    private int[] qSum = new int[0];
+    private float[][] scores;
+
+    public CpuBackend(int threads) {
+        this.pool = new WorkerPool(threads);
+        this.scores = new float[pool.threads()][256];
+    }
+
+    @Override
+    public String name() {
+        return "cpu";
+    }
+
+    @Override
+    public String description() {
+        return "cpu (Vector API, " + TernaryKernel.S.vectorBitSize() + "-bit vectors, " + pool.threads() + " threads)";
+    }
+
+    @Override
+    public Tensor loadTernary(TernaryMatrix weight) {
+        return TernaryKernel.pack(weight);
+    }
+
+    @Override
+    public Tensor loadVector(float[] values) {
+        return new CpuTensors.Floats(1, values.length, values.clone());
+    }
+
+    @Override
+    public Tensor loadEmbedding(F16Matrix embedding) {
+        return new CpuTensors.Embedding(embedding);
+    }
+
+    @Override
+    public Tensor allocActivations(int maxTokens, int width) {
+        return new CpuTensors.Floats(maxTokens, width, new float[Math.multiplyExact(maxTokens, width)]);
+    }
+
+    @Override
+    public KvCache allocKvCache(KvCacheSpec spec) {
+        return new CpuKvCache(spec);
+    }
+
+    @Override
+    public void beginStep(ForwardBatch batch) {
+        this.batch = batch;
+    }
+
+    private int n() {
+        return batch.tokenCount();
+    }
+
+    private static float[] f(Tensor t) {
+        return ((CpuTensors.Floats) t).data();
+    }
+
+    @Override
+    public void embed(Tensor embedding, Tensor out) {
+        F16Matrix e = ((CpuTensors.Embedding) embedding).matrix();
+        float[] o = f(out), row = new float[e.cols()];
+        for (int i = 0; i < n(); i++) {
+            e.row(batch.tokens()[i], row);
+            System.arraycopy(row, 0, o, i * e.cols(), e.cols());
+        }
+    }
+
+    @Override
+    public void rmsNorm(Tensor x, Tensor weight, float eps, Tensor out) {
+        int d = x.cols();
+        float[] in = f(x), w = f(weight), o = f(out);
+        for (int i = 0; i < n(); i++) {
+            float ss = 0f;
+            for (int c = 0; c < d; c++) ss += in[i * d + c] * in[i * d + c];
+            float inv = (float) (1.0 / Math.sqrt(ss / d + eps));
+            for (int c = 0; c < d; c++) o[i * d + c] = in[i * d + c] * inv * w[c];
+        }
+    }
+
+    @Override
+    public void bitLinear(Tensor x, Tensor weight, Tensor out) {
+        PackedTernary w = (PackedTernary) weight;
+        float[] in = f(x), o = f(out);
+        int tokens = n(), rows = w.rows();
+        quantize(in, w.cols(), w.paddedCols(), tokens);
+        float scale = w.scale();
+        pool.run(rows, (from, to, worker) -> {
+            for (int r = from; r < to; r++) {
+                for (int i = 0; i < tokens; i++) {
+                    int acc = TernaryKernel.dot(w, r, q[i], qSum[i]);
+                    o[i * rows + r] = acc * scale / qScale[i];
+                }
+            }
+        });
+    }
+
+    /** BitNet's per-token int8 quantisation of each row of x (as the reference backend computes it). */
+    private void quantize(float[] x, int cols, int padded, int tokens) {
+        if (q.length < tokens || q[0].length < padded) {
+            int width = Math.max(padded, q.length > 0 ? q[0].length : 0);
+            q = new short[Math.max(tokens, q.length)][width];
+            qScale = new float[q.length];
+            qSum = new int[q.length];
+        }
+        for (int i = 0; i < tokens; i++) {
+            int offset = i * cols;
+            float amax = 0f;
+            for (int c = 0; c < cols; c++) amax = Math.max(amax, Math.abs(x[offset + c]));
+            float s = 127f / Math.max(amax, 1e-5f);
+            short[] row = q[i];
+            int sum = 0;
+            for (int c = 0; c < cols; c++) {
+                row[c] = (short) Math.clamp(Math.rint(x[offset + c] * s), -128, 127);
+                sum += row[c];
+            }
+            java.util.Arrays.fill(row, cols, padded, (short) 0);
+            qScale[i] = s;
+            qSum[i] = sum;
+        }
+    }
+
+    @Override
+    public void rope(Tensor x, int heads, int headDim, float theta) {
+        float[] v = f(x);
+        int half = headDim / 2;
+        for (int i = 0; i < n(); i++) {
+            RopeTable.Angles a = rope.angles(batch.positions()[i], headDim, theta);
+            for (int h = 0; h < heads; h++) {
+                int base = i * x.cols() + h * headDim;
+                for (int j = 0; j < half; j++) {
+                    float x0 = v[base + j], x1 = v[base + j + half];
+                    v[base + j] = x0 * a.cos()[j] - x1 * a.sin()[j];
+                    v[base + j + half] = x0 * a.sin()[j] + x1 * a.cos()[j];
+                }
+            }
+        }
+    }
+
+    @Override
+    public void storeKv(KvCache cache, int layer, Tensor k, Tensor v) {
+        CpuKvCache c = (CpuKvCache) cache;
+        int d = c.spec.kvDim();
+        float[] kk = f(k), vv = f(v);
+        for (int i = 0; i < n(); i++) {
+            int slot = batch.slot(i);
+            for (int j = 0; j < d; j++) c.store(layer, slot * d + j, kk[i * d + j], vv[i * d + j]);
+        }
+    }
+
+    @Override
+    public void attention(Tensor q, KvCache cache, int layer, int heads, int headDim, Tensor out) {
+        CpuKvCache c = (CpuKvCache) cache;
+        float[] qq = f(q), o = f(out);
+        int maxLen = 0;
+        for (int i = 0; i < n(); i++) maxLen = Math.max(maxLen, batch.positions()[i] + 1);
+        if (scores[0].length < maxLen) {
+            for (int w = 0; w < scores.length; w++) scores[w] = new float[Math.max(maxLen, 2 * scores[w].length)];
+        }
+        int tokens = n();
+        pool.run(tokens * heads, (from, to, worker) -> {
+            for (int th = from; th < to; th++) {
+                AttentionKernel.run(batch, c, layer, qq, q.cols(), th / heads, th % heads, heads, headDim, o, scores[worker]);
+            }
+        });
+    }
+
+    @Override
+    public void gatedActivation(Tensor gate, Tensor up, Activation act, Tensor out) {
+        float[] g = f(gate), u = f(up), o = f(out);
+        for (int i = 0; i < n() * gate.cols(); i++) o[i] = act.apply(g[i]) * u[i];
+    }
+
+    @Override
+    public void add(Tensor x, Tensor y) {
+        float[] a = f(x), b = f(y);
+        for (int i = 0; i < n() * x.cols(); i++) a[i] += b[i];
+    }
+
+    @Override
+    public void logits(Tensor x, Tensor embedding, float[] out) {
+        F16Matrix e = ((CpuTensors.Embedding) embedding).matrix();
+        float[] in = f(x);
+        int[] rows = batch.logitRows();
+        int vocab = e.rows(), d = e.cols();
+        pool.run(vocab, (from, to, worker) -> {
+            for (int v = from; v < to; v++) {
+                for (int k = 0; k < rows.length; k++) out[k * vocab + v] = LmHeadKernel.dot(e, v, in, rows[k] * d);
+            }
+        });
+    }
+
+    @Override
+    public void free(Tensor t) {
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+}

@@ -1,0 +1,81 @@
+package dev.bitnet.backend.cpu;
+
+import dev.bitnet.quant.TernaryMatrix;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Ternary weights × int8 activations with exact int32 sums, on the Vector API's preferred short species.
+ *
+ * <p><b>Layout.</b> With {@code L} short lanes (32 on AVX-512, 16 on AVX2, 8 on NEON), a row is cut into chunks of
+ * {@code 8L} columns; chunk j is stored as {@code L} shorts, where lane {@code l} holds, in bits {@code 2g..2g+1}, the
+ * code {@code c = t + 1} of column {@code 8L*j + g*L + l} (g = 0..7). Columns past {@code cols} are padded with code
+ * 0 and meet activation 0. So one vector load brings 8L weights, and group g lines up with the L contiguous
+ * activations {@code q[8L*j + g*L ..]}.
+ *
+ * <p><b>Arithmetic.</b> {@code Σ t·q = Σ c·q − Σ q}. Products {@code c·q} (|c·q| ≤ 2·127, since per-token
+ * quantisation gives |q| ≤ 127) are summed in 16-bit lanes; every {@link #FLUSH_CHUNKS} chunks a lane holds at most
+ * 16 · 8 · 254 = 32,512 &lt; 2^15, and is widened into int32 lanes, so sums stay exact for any row length.
+ */
+final class TernaryKernel {
+    static final VectorSpecies<Short> S = ShortVector.SPECIES_PREFERRED;
+    static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, S.vectorShape());
+    static final int LANES = S.length();
+    static final int CHUNK = 8 * LANES;
+    static final int FLUSH_CHUNKS = 16;
+
+    private TernaryKernel() {
+    }
+
+    static int paddedCols(int cols) {
+        return (cols + CHUNK - 1) / CHUNK * CHUNK;
+    }
+
+    /** Repacks canonical trits into this kernel's layout. */
+    static PackedTernary pack(TernaryMatrix m) {
+        int padded = paddedCols(m.cols());
+        int perRow = padded / 8;
+        short[] codes = new short[Math.multiplyExact(m.rows(), perRow)];
+        byte[] t = m.trits();
+        for (int r = 0; r < m.rows(); r++) {
+            int rowBase = r * m.cols();
+            for (int c = 0; c < m.cols(); c++) {
+                int chunk = c / CHUNK, inChunk = c % CHUNK, g = inChunk / LANES, lane = inChunk % LANES;
+                int code = t[rowBase + c] + 1;
+                codes[r * perRow + chunk * LANES + lane] |= (short) (code << (2 * g));
+            }
+        }
+        return new PackedTernary(m.rows(), m.cols(), padded, codes, m.scale());
+    }
+
+    /**
+     * Exact {@code Σ_c t[row][c] · q[c]}.
+     *
+     * @param q    activations, {@code paddedCols} values (zero past cols), as shorts
+     * @param qSum {@code Σ q}
+     */
+    static int dot(PackedTernary w, int row, short[] q, int qSum) {
+        short[] codes = w.codes();
+        int base = row * w.shortsPerRow();
+        int chunks = w.paddedCols() / CHUNK;
+        ShortVector three = ShortVector.broadcast(S, (short) 3);
+        IntVector total = IntVector.zero(I);
+        for (int start = 0; start < chunks; start += FLUSH_CHUNKS) {
+            int end = Math.min(chunks, start + FLUSH_CHUNKS);
+            ShortVector acc = ShortVector.zero(S);
+            for (int j = start; j < end; j++) {
+                ShortVector packed = ShortVector.fromArray(S, codes, base + j * LANES);
+                int qBase = j * CHUNK;
+                for (int g = 0; g < 8; g++) {
+                    ShortVector c = packed.lanewise(VectorOperators.LSHR, 2 * g).and(three);
+                    acc = acc.add(c.mul(ShortVector.fromArray(S, q, qBase + g * LANES)));
+                }
+            }
+            total = total.add(acc.convertShape(VectorOperators.S2I, I, 0).reinterpretAsInts())
+                    .add(acc.convertShape(VectorOperators.S2I, I, 1).reinterpretAsInts());
+        }
+        return total.reduceLanes(VectorOperators.ADD) - qSum;
+    }
+}

@@ -1,0 +1,93 @@
+package dev.bitnet.backend.cpu;
+
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A fixed team of threads that run one range-split task at a time: the caller is worker 0, the others spin briefly
+ * for the next task (tasks come every few microseconds while a token is computed) and then park. The range [0, n) is
+ * cut into contiguous pieces, one per worker, so each thread streams its own rows of a weight matrix.
+ */
+final class WorkerPool implements AutoCloseable {
+    /** The work of one piece: items [from, to) on worker {@code worker}. */
+    @FunctionalInterface
+    interface RangeTask {
+        void run(int from, int to, int worker);
+    }
+
+    private static final int SPIN_LIMIT = 1 << 16;
+
+    private final int threads;
+    private final Thread[] workers;
+    private volatile RangeTask task;
+    private volatile int items;
+    private volatile long generation;
+    private final java.util.concurrent.atomic.AtomicInteger pending = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile boolean closed;
+    private volatile Throwable failure;
+
+    WorkerPool(int threads) {
+        this.threads = Math.max(1, threads);
+        this.workers = new Thread[this.threads - 1];
+        for (int w = 1; w < this.threads; w++) {
+            int id = w;
+            workers[w - 1] = Thread.ofPlatform().daemon().name("bitnet-cpu-" + w).start(() -> loop(id));
+        }
+    }
+
+    int threads() {
+        return threads;
+    }
+
+    /** Runs {@code task} over [0, n) on every worker and returns when all pieces are done. */
+    void run(int n, RangeTask task) {
+        if (threads == 1 || n < 2) {
+            task.run(0, n, 0);
+            return;
+        }
+        this.task = task;
+        this.items = n;
+        pending.set(threads - 1);
+        generation++; // publishes task and items to the workers
+        for (Thread t : workers) LockSupport.unpark(t);
+        piece(0, n, task);
+        while (pending.get() > 0) Thread.onSpinWait();
+        Throwable f = failure;
+        if (f != null) {
+            failure = null;
+            if (f instanceof RuntimeException r) throw r;
+            if (f instanceof Error e) throw e;
+            throw new IllegalStateException(f);
+        }
+    }
+
+    private void piece(int worker, int n, RangeTask t) {
+        int from = (int) ((long) n * worker / threads), to = (int) ((long) n * (worker + 1) / threads);
+        if (from < to) t.run(from, to, worker);
+    }
+
+    private void loop(int worker) {
+        long seen = 0;
+        while (!closed) {
+            int spins = 0;
+            while (generation == seen && !closed) {
+                if (++spins < SPIN_LIMIT) Thread.onSpinWait();
+                else LockSupport.park(this);
+            }
+            if (closed) return;
+            seen = generation;
+            try {
+                piece(worker, items, task);
+            } catch (Throwable e) {
+                failure = e;
+            } finally {
+                pending.decrementAndGet();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        for (Thread t : workers) LockSupport.unpark(t);
+    }
+}
