@@ -77,8 +77,8 @@ final class GgufReader {
         long at = pos;
         long n = u64();
         if (n > remaining() / Math.max(1, minBytes)) {
-            throw new ModelFormatException(path + ": " + context + " at offset " + at + " claims " + n
-                    + " entries but only " + remaining() + " bytes are left");
+            throw new ModelFormatException(path + ": truncated or corrupt: " + context + " at offset " + at + " claims "
+                    + n + " entries but only " + remaining() + " bytes are left");
         }
         return n;
     }

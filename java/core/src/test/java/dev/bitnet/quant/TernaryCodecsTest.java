@@ -1,0 +1,155 @@
+package dev.bitnet.quant;
+
+import dev.bitnet.gguf.GgmlType;
+import dev.bitnet.gguf.GgufFile;
+import dev.bitnet.gguf.GgufTensorInfo;
+import dev.bitnet.gguf.ModelFormatException;
+import dev.bitnet.testing.SharedData;
+import org.junit.jupiter.api.Test;
+
+import java.lang.foreign.MemorySegment;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * The ternary codecs against independent packers written here straight from the layouts in the facts file (and
+ * ggml's quantize_row_tq1_0_ref order), and against files written by bitnet.cpp and a ggml-compatible writer.
+ */
+class TernaryCodecsTest {
+    private static byte[] randomTrits(int n, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        byte[] t = new byte[n];
+        for (int i = 0; i < n; i++) t[i] = (byte) (r.nextInt(3) - 1);
+        return t;
+    }
+
+    private static void putHalf(byte[] b, int at, float v) {
+        short h = Float.floatToFloat16(v);
+        b[at] = (byte) h;
+        b[at + 1] = (byte) (h >>> 8);
+    }
+
+    /** I2_S, facts file: byte b of a 128-block holds w[b] in bits 7-6, w[b+32] in 5-4, w[b+64] in 3-2, w[b+96] in 1-0. */
+    static byte[] packI2s(byte[] t, float scale) {
+        byte[] out = new byte[t.length / 4 + 32];
+        for (int block = 0; block < t.length / 128; block++) {
+            for (int b = 0; b < 32; b++) {
+                int w0 = t[block * 128 + b] + 1, w1 = t[block * 128 + b + 32] + 1;
+                int w2 = t[block * 128 + b + 64] + 1, w3 = t[block * 128 + b + 96] + 1;
+                out[block * 32 + b] = (byte) (w0 << 6 | w1 << 4 | w2 << 2 | w3);
+            }
+        }
+        int bits = Float.floatToIntBits(scale);
+        for (int i = 0; i < 4; i++) out[t.length / 4 + i] = (byte) (bits >>> (8 * i));
+        return out;
+    }
+
+    /** TQ2_0 as ggml's quantize_row_tq2_0_ref: qs[j + m] = sum over n of (x[m + 32n] + 1) << 2n, x advancing by 128. */
+    static byte[] packTq2(byte[] t, float d) {
+        byte[] out = new byte[t.length / 256 * 66];
+        for (int block = 0; block < t.length / 256; block++) {
+            int x = block * 256;
+            for (int j = 0; j < 64; j += 32) {
+                for (int m = 0; m < 32; m++) {
+                    int q = 0;
+                    for (int n = 0; n < 4; n++) q += (t[x + m + n * 32] + 1) << (2 * n);
+                    out[block * 66 + j + m] = (byte) q;
+                }
+                x += 128;
+            }
+            putHalf(out, block * 66 + 64, d);
+        }
+        return out;
+    }
+
+    /** TQ1_0 as ggml's quantize_row_tq1_0_ref: base-3 numbers, first trit most significant, stored as ceil(q*256/243). */
+    static byte[] packTq1(byte[] t, float d) {
+        byte[] out = new byte[t.length / 256 * 54];
+        for (int block = 0; block < t.length / 256; block++) {
+            int x = block * 256, o = block * 54;
+            for (int m = 0; m < 32; m++) { // qs[0..32): values m + 32n, n = 0..4
+                int q = 0;
+                for (int n = 0; n < 5; n++) q = q * 3 + t[x + m + 32 * n] + 1;
+                out[o + m] = (byte) ((q * 256 + 242) / 243);
+            }
+            x += 160;
+            for (int m = 0; m < 16; m++) { // qs[32..48): values 160 + m + 16n
+                int q = 0;
+                for (int n = 0; n < 5; n++) q = q * 3 + t[x + m + 16 * n] + 1;
+                out[o + 32 + m] = (byte) ((q * 256 + 242) / 243);
+            }
+            x += 80;
+            for (int j = 0; j < 4; j++) { // qh: values 240 + j + 4n, n = 0..3, then a zero trit
+                int q = 0;
+                for (int n = 0; n < 4; n++) q = q * 3 + t[x + j + 4 * n] + 1;
+                q *= 3;
+                out[o + 48 + j] = (byte) ((q * 256 + 242) / 243);
+            }
+            putHalf(out, o + 52, d);
+        }
+        return out;
+    }
+
+    private static void roundTrip(GgmlType type, byte[] packed, byte[] trits, float scale) {
+        TernaryCodec codec = TernaryCodec.of(type);
+        byte[] out = new byte[trits.length];
+        float s = codec.decode(MemorySegment.ofArray(packed), out, "test");
+        assertArrayEquals(trits, out, type + " decode");
+        assertEquals(scale, s, type + " scale");
+        assertArrayEquals(packed, codec.encode(trits, scale), type + " encode");
+    }
+
+    @Test
+    void decodeAndEncodeMatchIndependentPackers() {
+        float scale = Float.float16ToFloat(Float.floatToFloat16(1.375f));
+        for (int n : new int[]{256, 1024, 2560 * 4, 6912}) {
+            byte[] t = randomTrits(n, n);
+            roundTrip(GgmlType.I2_S, packI2s(t, scale), t, scale);
+            roundTrip(GgmlType.TQ2_0, packTq2(t, scale), t, scale);
+            roundTrip(GgmlType.TQ1_0, packTq1(t, scale), t, scale);
+        }
+    }
+
+    @Test
+    void invalidI2sCodeIsReported() {
+        byte[] packed = packI2s(randomTrits(128, 1), 1f);
+        packed[5] = (byte) 0xFF;
+        ModelFormatException e = assertThrows(ModelFormatException.class,
+                () -> TernaryCodec.of(GgmlType.I2_S).decode(MemorySegment.ofArray(packed), new byte[128], "w"));
+        assertTrue(e.getMessage().contains("offset 5"), e.getMessage());
+    }
+
+    @Test
+    void blocksWithDifferentScalesAreRefusedButZeroBlocksMayDiffer() {
+        byte[] t = randomTrits(512, 2);
+        byte[] packed = packTq2(t, 1f);
+        putHalf(packed, 66 + 64, 2f);
+        assertThrows(ModelFormatException.class,
+                () -> TernaryCodec.of(GgmlType.TQ2_0).decode(MemorySegment.ofArray(packed), new byte[512], "w"));
+        java.util.Arrays.fill(t, 256, 512, (byte) 0);
+        byte[] zeroSecond = packTq2(t, 1f);
+        putHalf(zeroSecond, 66 + 64, 0f);
+        assertEquals(1f, TernaryCodec.of(GgmlType.TQ2_0).decode(MemorySegment.ofArray(zeroSecond), new byte[512], "w"));
+    }
+
+    @Test
+    void theTwoOutsideFilesHoldTheSameWeights() {
+        try (GgufFile i2s = GgufFile.open(SharedData.referenceModel("bitnet-tiny-i2_s.gguf"));
+             GgufFile tq2 = GgufFile.open(SharedData.referenceModel("bitnet-tiny-tq2_0-block.gguf"))) {
+            int compared = 0;
+            for (GgufTensorInfo a : i2s.tensors()) {
+                if (!a.type().isTernary()) continue;
+                GgufTensorInfo b = tq2.tensor(a.name());
+                assertEquals(GgmlType.TQ2_0, b.type());
+                TernaryMatrix x = TernaryDecoder.decode(i2s, a, Float.NaN), y = TernaryDecoder.decode(tq2, b, Float.NaN);
+                assertArrayEquals(x.trits(), y.trits(), a.name());
+                assertEquals(x.scale(), y.scale(), Math.abs(x.scale()) * 1e-3, a.name());
+                compared++;
+            }
+            assertEquals(4 * 7, compared);
+            assertEquals(256, i2s.getInt("bitnet.embedding_length"));
+            assertEquals(4, i2s.getInt("bitnet.block_count"));
+        }
+    }
+}
