@@ -205,9 +205,12 @@ public final class CpuBackend implements Backend {
         float[] in = f(x);
         int[] rows = batch.logitRows();
         int vocab = e.rows(), d = e.cols();
+        if (d % 2 != 0) throw new IllegalArgumentException("the CPU LM head needs an even hidden size, got " + d);
+        float[][] split = new float[rows.length][d];
+        for (int k = 0; k < rows.length; k++) LmHeadKernel.split(in, rows[k] * d, d, split[k]);
         pool.run(vocab, (from, to, worker) -> {
             for (int v = from; v < to; v++) {
-                for (int k = 0; k < rows.length; k++) out[k * vocab + v] = LmHeadKernel.dot(e, v, in, rows[k] * d);
+                for (int k = 0; k < rows.length; k++) out[k * vocab + v] = LmHeadKernel.dot(e, v, split[k]);
             }
         });
     }
