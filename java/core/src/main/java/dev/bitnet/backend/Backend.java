@@ -33,7 +33,10 @@ public interface Backend extends AutoCloseable {
 
     // ---- weights, uploaded once at load --------------------------------------------------------------------------
 
-    /** A BitLinear weight [rows = out, cols = in], repacked into this backend's layout. */
+    /**
+     * A BitLinear weight [rows = out, cols = in], repacked into this backend's layout. The loader reuses
+     * {@code weight.trits()} for the next tensor once this returns: copy whatever is kept.
+     */
     Tensor loadTernary(TernaryMatrix weight);
 
     /** An f32 vector (an RMSNorm weight). */

@@ -96,6 +96,7 @@ public final class ModelLoader {
                 .map(t -> backend.loadEmbedding(EmbeddingDecoder.toF16(file, t)))
                 .orElse(embedding);
         var outputNorm = backend.loadVector(EmbeddingDecoder.toF32Vector(file, file.tensor(TensorNames.OUTPUT_NORM)));
+        TritBuffers buffers = new TritBuffers();
         List<LayerWeights> layers = new ArrayList<>(c.layers());
         for (int l = 0; l < c.layers(); l++) {
             layers.add(new LayerWeights(
@@ -103,13 +104,13 @@ public final class ModelLoader {
                     vector(file, backend, TensorNames.Layer.ATTN_SUB_NORM, l),
                     vector(file, backend, TensorNames.Layer.FFN_NORM, l),
                     vector(file, backend, TensorNames.Layer.FFN_SUB_NORM, l),
-                    ternary(file, backend, TensorNames.Layer.ATTN_Q, l),
-                    ternary(file, backend, TensorNames.Layer.ATTN_K, l),
-                    ternary(file, backend, TensorNames.Layer.ATTN_V, l),
-                    ternary(file, backend, TensorNames.Layer.ATTN_OUTPUT, l),
-                    ternary(file, backend, TensorNames.Layer.FFN_GATE, l),
-                    ternary(file, backend, TensorNames.Layer.FFN_UP, l),
-                    ternary(file, backend, TensorNames.Layer.FFN_DOWN, l)));
+                    ternary(file, backend, buffers, TensorNames.Layer.ATTN_Q, l),
+                    ternary(file, backend, buffers, TensorNames.Layer.ATTN_K, l),
+                    ternary(file, backend, buffers, TensorNames.Layer.ATTN_V, l),
+                    ternary(file, backend, buffers, TensorNames.Layer.ATTN_OUTPUT, l),
+                    ternary(file, backend, buffers, TensorNames.Layer.FFN_GATE, l),
+                    ternary(file, backend, buffers, TensorNames.Layer.FFN_UP, l),
+                    ternary(file, backend, buffers, TensorNames.Layer.FFN_DOWN, l)));
         }
         return new ModelWeights(embedding, lmHead, outputNorm, layers);
     }
@@ -118,9 +119,20 @@ public final class ModelLoader {
         return backend.loadVector(EmbeddingDecoder.toF32Vector(file, file.tensor(which.weight(layer))));
     }
 
-    private static dev.bitnet.backend.Tensor ternary(GgufFile file, Backend backend, TensorNames.Layer which, int layer) {
+    private static dev.bitnet.backend.Tensor ternary(GgufFile file, Backend backend, TritBuffers buffers,
+                                                     TensorNames.Layer which, int layer) {
         float scale = file.findTensor(which.scale(layer)).map(t -> EmbeddingDecoder.toF32Vector(file, t)[0]).orElse(Float.NaN);
-        return backend.loadTernary(TernaryDecoder.decode(file, file.tensor(which.weight(layer)), scale));
+        GgufTensorInfo t = file.tensor(which.weight(layer));
+        return backend.loadTernary(TernaryDecoder.decode(file, t, scale, buffers.forElements(t.elements())));
+    }
+
+    /** One decode buffer per tensor size, reused across layers (a model has four ternary shapes). */
+    private static final class TritBuffers {
+        private final java.util.Map<Long, byte[]> bySize = new java.util.HashMap<>();
+
+        byte[] forElements(long n) {
+            return n > Integer.MAX_VALUE - 8 ? null : bySize.computeIfAbsent(n, k -> new byte[(int) (long) k]);
+        }
     }
 
     /** Presence, type and shape of every tensor, before any is decoded. */

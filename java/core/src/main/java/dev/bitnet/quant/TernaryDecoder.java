@@ -15,6 +15,14 @@ public final class TernaryDecoder {
      *                      carry the same d, else ModelFormatException)
      */
     public static TernaryMatrix decode(GgufFile file, GgufTensorInfo tensor, float externalScale) {
+        return decode(file, tensor, externalScale, null);
+    }
+
+    /**
+     * As {@link #decode(GgufFile, GgufTensorInfo, float)}, decoding into {@code buffer} when it has exactly the
+     * tensor's size (the loader reuses one buffer per shape, so loading a model makes no garbage per tensor).
+     */
+    public static TernaryMatrix decode(GgufFile file, GgufTensorInfo tensor, float externalScale, byte[] buffer) {
         String where = file.path() + ": tensor '" + tensor.name() + "'";
         if (!tensor.type().isTernary()) {
             throw new ModelFormatException(where + " has type " + tensor.type() + ", expected I2_S, TQ1_0 or TQ2_0");
@@ -23,7 +31,7 @@ public final class TernaryDecoder {
         if (rows > Integer.MAX_VALUE || cols > Integer.MAX_VALUE || rows * cols > Integer.MAX_VALUE - 8) {
             throw new ModelFormatException(where + " " + tensor.shape() + " is too large for one matrix");
         }
-        byte[] trits = new byte[(int) (rows * cols)];
+        byte[] trits = buffer != null && buffer.length == rows * cols ? buffer : new byte[(int) (rows * cols)];
         float scale = TernaryCodec.of(tensor.type()).decode(file.data(tensor), trits, where);
         if (!Float.isNaN(externalScale)) scale *= externalScale;
         if (!Float.isFinite(scale)) throw new ModelFormatException(where + " has a non-finite scale " + scale);

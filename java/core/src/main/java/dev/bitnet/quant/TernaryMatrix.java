@@ -2,7 +2,8 @@ package dev.bitnet.quant;
 
 /**
  * A BitLinear weight decoded from any ternary file layout into one canonical form: row-major trits, one per byte.
- * Backends repack this into their own kernel layout at load time and then drop it.
+ * Backends repack this into their own kernel layout at load time and then drop it (the loader reuses the trits array
+ * for the next tensor of the same size).
  *
  * @param name  the tensor's name in the file (for error messages)
  * @param rows  output features
