@@ -55,18 +55,22 @@ final class GenerateCommand implements Callable<Integer> {
         GenerationParams params = sampling.toParams();
         try (BitNetModel m = BitNet.load(model.model(), model.toLoadOptions()); Session session = m.newSession()) {
             int[] ids = prompt.ids != null ? prompt.ids : m.tokenizer().encode(prompt.text, true);
+            // the prompt text is echoed once the session has accepted it (not before an error about it)
+            String echo = prompt.text != null ? prompt.text : "";
+            boolean[] echoed = {false};
             TokenListener stream = json ? TokenListener.NONE : (id, text) -> {
+                if (!echoed[0]) {
+                    out.print(echo);
+                    echoed[0] = true;
+                }
                 out.print(text);
                 out.flush();
             };
-            if (!json && prompt.text != null) {
-                out.print(prompt.text);
-                out.flush();
-            }
             GenerationResult r = session.generate(ids, params, stream);
             if (json) {
                 out.println(Json.write(result(m, r, sampling.seedInUse())));
             } else {
+                if (!echoed[0]) out.print(echo);
                 out.println();
                 out.flush();
                 err.printf(Locale.ROOT, "%s | prompt %d tokens, %.2f tok/s | generated %d tokens, %.2f tok/s"

@@ -72,7 +72,7 @@ public final class Main {
             return ErrorReport.report(e, verbose, err);
         });
         cli.setParameterExceptionHandler((e, a) -> {
-            err.println("error: " + e.getMessage());
+            err.println("error: " + e.getMessage().replaceFirst("^Error: ", ""));
             err.println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help' for usage.");
             return EXIT_USAGE;
         });
