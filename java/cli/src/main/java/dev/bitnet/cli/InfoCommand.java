@@ -57,7 +57,12 @@ final class InfoCommand implements Callable<Integer> {
             Map<String, Long> bytesByType = new TreeMap<>();
             long weightBytes = 0;
             for (GgufTensorInfo t : file.tensors()) {
-                tensors.add(Map.of("name", t.name(), "type", t.type().name(), "shape", t.dims(), "bytes", t.byteSize()));
+                Map<String, Object> tensor = new LinkedHashMap<>();
+                tensor.put("name", t.name());
+                tensor.put("type", t.type().name());
+                tensor.put("shape", t.dims());
+                tensor.put("bytes", t.byteSize());
+                tensors.add(tensor);
                 bytesByType.merge(t.type().name(), t.byteSize(), Long::sum);
                 weightBytes += t.byteSize();
             }
@@ -70,8 +75,12 @@ final class InfoCommand implements Callable<Integer> {
                 o.put("config", c);
                 o.put("metadata", metadata);
                 o.put("tensors", tensors);
-                o.put("memory", Map.of("weights_bytes", weightBytes, "bytes_by_type", bytesByType,
-                        "kv_cache_f16_bytes", kvBytes, "context_length", context));
+                Map<String, Object> memory = new LinkedHashMap<>();
+                memory.put("weights_bytes", weightBytes);
+                memory.put("bytes_by_type", bytesByType);
+                memory.put("context_length", context);
+                memory.put("kv_cache_f16_bytes", kvBytes);
+                o.put("memory", memory);
                 out.println(Json.write(o));
                 return 0;
             }
