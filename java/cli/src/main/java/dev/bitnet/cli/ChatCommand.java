@@ -26,7 +26,8 @@ import java.util.concurrent.Callable;
  * session's KV cache, so each turn only feeds the new message. Replies go to stdout; the "> " prompt and per-turn
  * statistics go to stderr, so piped output holds only the replies.
  */
-@Command(name = "chat", mixinStandardHelpOptions = true, usageHelpAutoWidth = true, abbreviateSynopsis = true,
+@Command(name = "chat", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
+        customSynopsis = "bitnet chat -m FILE [--system TEXT] [OPTIONS]",
         description = {"Chat interactively: one line per message, read from stdin.",
                 "Commands: /reset clears the conversation (the system message stays), /exit or end of input quits."})
 final class ChatCommand implements Callable<Integer> {

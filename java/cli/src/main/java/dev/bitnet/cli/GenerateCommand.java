@@ -21,7 +21,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code bitnet generate}: continues a prompt, streaming the text, then reports the speed (or prints JSON). */
-@Command(name = "generate", mixinStandardHelpOptions = true, usageHelpAutoWidth = true, abbreviateSynopsis = true,
+@Command(name = "generate", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
+        customSynopsis = "bitnet generate -m FILE (-p TEXT | --prompt-ids IDS) [OPTIONS]",
         description = {"Continue a prompt: the text is streamed to stdout, then one line of timings goes to stderr "
                 + "(prompt tokens, prefill tok/s, generated tokens, decode tok/s).",
                 "Stops at <|eot_id|>, <|end_of_text|>, a --stop string, -n tokens or a full context."})
