@@ -27,6 +27,7 @@ public final class MemoryBandwidth {
             long bytes = bufferBytes / (threads * (long) S.vectorByteSize() * 4) * (threads * (long) S.vectorByteSize() * 4);
             MemorySegment buffer = arena.allocate(bytes, 64);
             for (long i = 0; i < bytes; i += 8) buffer.set(java.lang.foreign.ValueLayout.JAVA_LONG, i, i);
+            for (int w = 0; w < 3; w++) readInParallel(buffer.asSlice(0, Math.min(bytes, 1L << 24)), threads); // JIT warm-up
             double best = 0;
             for (int p = 0; p < passes; p++) {
                 long t0 = System.nanoTime();

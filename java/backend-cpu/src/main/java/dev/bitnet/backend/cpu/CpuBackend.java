@@ -4,6 +4,7 @@ import dev.bitnet.backend.Backend;
 import dev.bitnet.backend.ForwardBatch;
 import dev.bitnet.backend.KvCache;
 import dev.bitnet.backend.KvCacheSpec;
+import dev.bitnet.backend.ScalarMath;
 import dev.bitnet.backend.Tensor;
 import dev.bitnet.model.Activation;
 import dev.bitnet.quant.F16Matrix;
@@ -92,12 +93,7 @@ public final class CpuBackend implements Backend {
     public void rmsNorm(Tensor x, Tensor weight, float eps, Tensor out) {
         int d = x.cols();
         float[] in = f(x), w = f(weight), o = f(out);
-        for (int i = 0; i < n(); i++) {
-            float ss = 0f;
-            for (int c = 0; c < d; c++) ss += in[i * d + c] * in[i * d + c];
-            float inv = (float) (1.0 / Math.sqrt(ss / d + eps));
-            for (int c = 0; c < d; c++) o[i * d + c] = in[i * d + c] * inv * w[c];
-        }
+        for (int i = 0; i < n(); i++) ScalarMath.rmsNorm(in, i * d, w, eps, o, i * d, d);
     }
 
     @Override
@@ -126,16 +122,10 @@ public final class CpuBackend implements Backend {
             qSum = new int[q.length];
         }
         for (int i = 0; i < tokens; i++) {
-            int offset = i * cols;
-            float amax = 0f;
-            for (int c = 0; c < cols; c++) amax = Math.max(amax, Math.abs(x[offset + c]));
-            float s = 127f / Math.max(amax, 1e-5f);
             short[] row = q[i];
+            float s = ScalarMath.quantizeRow(x, i * cols, cols, row);
             int sum = 0;
-            for (int c = 0; c < cols; c++) {
-                row[c] = (short) Math.clamp(Math.rint(x[offset + c] * s), -128, 127);
-                sum += row[c];
-            }
+            for (int c = 0; c < cols; c++) sum += row[c];
             java.util.Arrays.fill(row, cols, padded, (short) 0);
             qScale[i] = s;
             qSum[i] = sum;
@@ -145,17 +135,9 @@ public final class CpuBackend implements Backend {
     @Override
     public void rope(Tensor x, int heads, int headDim, float theta) {
         float[] v = f(x);
-        int half = headDim / 2;
         for (int i = 0; i < n(); i++) {
             RopeTable.Angles a = rope.angles(batch.positions()[i], headDim, theta);
-            for (int h = 0; h < heads; h++) {
-                int base = i * x.cols() + h * headDim;
-                for (int j = 0; j < half; j++) {
-                    float x0 = v[base + j], x1 = v[base + j + half];
-                    v[base + j] = x0 * a.cos()[j] - x1 * a.sin()[j];
-                    v[base + j + half] = x0 * a.sin()[j] + x1 * a.cos()[j];
-                }
-            }
+            for (int h = 0; h < heads; h++) ScalarMath.ropeHead(v, i * x.cols() + h * headDim, headDim, a.cos(), a.sin());
         }
     }
 
@@ -205,9 +187,12 @@ public final class CpuBackend implements Backend {
         float[] in = f(x);
         int[] rows = batch.logitRows();
         int vocab = e.rows(), d = e.cols();
+        if (d % 2 != 0) throw new IllegalArgumentException("the CPU LM head needs an even hidden size, got " + d);
+        float[][] split = new float[rows.length][d];
+        for (int k = 0; k < rows.length; k++) LmHeadKernel.split(in, rows[k] * d, d, split[k]);
         pool.run(vocab, (from, to, worker) -> {
             for (int v = from; v < to; v++) {
-                for (int k = 0; k < rows.length; k++) out[k * vocab + v] = LmHeadKernel.dot(e, v, in, rows[k] * d);
+                for (int k = 0; k < rows.length; k++) out[k * vocab + v] = LmHeadKernel.dot(e, v, split[k]);
             }
         });
     }

@@ -15,9 +15,10 @@ import jdk.incubator.vector.VectorSpecies;
  * 0 and meet activation 0. So one vector load brings 8L weights, and group g lines up with the L contiguous
  * activations {@code q[8L*j + g*L ..]}.
  *
- * <p><b>Arithmetic.</b> {@code Σ t·q = Σ c·q − Σ q}. Products {@code c·q} (|c·q| ≤ 2·127, since per-token
- * quantisation gives |q| ≤ 127) are summed in 16-bit lanes; every {@link #FLUSH_CHUNKS} chunks a lane holds at most
- * 16 · 8 · 254 = 32,512 &lt; 2^15, and is widened into int32 lanes, so sums stay exact for any row length.
+ * <p><b>Arithmetic.</b> {@code Σ t·q = Σ c·q − Σ q}. Products {@code c·q} (|c·q| ≤ 2·128) are summed in 16-bit
+ * lanes; every {@link #FLUSH_CHUNKS} chunks a lane holds at most 16 · 8 · 256 = 32,768 in magnitude (only reachable
+ * as −32,768 with q = −128 everywhere, which still fits) and is widened into int32 lanes, so sums stay exact for any
+ * row length.
  */
 final class TernaryKernel {
     static final VectorSpecies<Short> S = ShortVector.SPECIES_PREFERRED;
@@ -51,7 +52,9 @@ final class TernaryKernel {
     }
 
     /**
-     * Exact {@code Σ_c t[row][c] · q[c]}.
+     * Exact {@code Σ_c t[row][c] · q[c]}. The eight groups of a chunk are written out with constant shifts (C2 compiles
+     * a loop over a variable shift count several times slower) and alternate between two accumulators; the top group
+     * needs no mask because the logical shift leaves only its two bits.
      *
      * @param q    activations, {@code paddedCols} values (zero past cols), as shorts
      * @param qSum {@code Σ q}
@@ -60,22 +63,32 @@ final class TernaryKernel {
         short[] codes = w.codes();
         int base = row * w.shortsPerRow();
         int chunks = w.paddedCols() / CHUNK;
-        ShortVector three = ShortVector.broadcast(S, (short) 3);
         IntVector total = IntVector.zero(I);
         for (int start = 0; start < chunks; start += FLUSH_CHUNKS) {
             int end = Math.min(chunks, start + FLUSH_CHUNKS);
-            ShortVector acc = ShortVector.zero(S);
+            ShortVector a = ShortVector.zero(S), b = a;
             for (int j = start; j < end; j++) {
-                ShortVector packed = ShortVector.fromArray(S, codes, base + j * LANES);
-                int qBase = j * CHUNK;
-                for (int g = 0; g < 8; g++) {
-                    ShortVector c = packed.lanewise(VectorOperators.LSHR, 2 * g).and(three);
-                    acc = acc.add(c.mul(ShortVector.fromArray(S, q, qBase + g * LANES)));
-                }
+                ShortVector p = ShortVector.fromArray(S, codes, base + j * LANES);
+                int at = j * CHUNK;
+                a = a.add(p.and((short) 3).mul(ShortVector.fromArray(S, q, at)));
+                b = b.add(group(p, 2).mul(ShortVector.fromArray(S, q, at + LANES)));
+                a = a.add(group(p, 4).mul(ShortVector.fromArray(S, q, at + 2 * LANES)));
+                b = b.add(group(p, 6).mul(ShortVector.fromArray(S, q, at + 3 * LANES)));
+                a = a.add(group(p, 8).mul(ShortVector.fromArray(S, q, at + 4 * LANES)));
+                b = b.add(group(p, 10).mul(ShortVector.fromArray(S, q, at + 5 * LANES)));
+                a = a.add(group(p, 12).mul(ShortVector.fromArray(S, q, at + 6 * LANES)));
+                b = b.add(p.lanewise(VectorOperators.LSHR, 14).mul(ShortVector.fromArray(S, q, at + 7 * LANES)));
             }
+            // each of a, b holds at most 16 * 4 products of magnitude <= 256 per lane, so a + b fits in 16 bits
+            ShortVector acc = a.add(b);
             total = total.add(acc.convertShape(VectorOperators.S2I, I, 0).reinterpretAsInts())
                     .add(acc.convertShape(VectorOperators.S2I, I, 1).reinterpretAsInts());
         }
         return total.reduceLanes(VectorOperators.ADD) - qSum;
+    }
+
+    /** The codes at bits {@code shift..shift+1} of every lane. */
+    private static ShortVector group(ShortVector packed, int shift) {
+        return packed.lanewise(VectorOperators.LSHR, shift).and((short) 3);
     }
 }

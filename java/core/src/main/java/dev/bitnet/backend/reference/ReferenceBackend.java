@@ -4,6 +4,7 @@ import dev.bitnet.backend.Backend;
 import dev.bitnet.backend.ForwardBatch;
 import dev.bitnet.backend.KvCache;
 import dev.bitnet.backend.KvCacheSpec;
+import dev.bitnet.backend.ScalarMath;
 import dev.bitnet.backend.Tensor;
 import dev.bitnet.model.Activation;
 import dev.bitnet.quant.F16Matrix;
@@ -80,12 +81,7 @@ public final class ReferenceBackend implements Backend {
     public void rmsNorm(Tensor x, Tensor weight, float eps, Tensor out) {
         int d = x.cols();
         float[] in = f(x), w = f(weight), o = f(out);
-        for (int i = 0; i < n(); i++) {
-            float ss = 0f;
-            for (int c = 0; c < d; c++) ss += in[i * d + c] * in[i * d + c];
-            float inv = (float) (1.0 / Math.sqrt(ss / d + eps));
-            for (int c = 0; c < d; c++) o[i * d + c] = in[i * d + c] * inv * w[c];
-        }
+        for (int i = 0; i < n(); i++) ScalarMath.rmsNorm(in, i * d, w, eps, o, i * d, d);
     }
 
     @Override
@@ -93,9 +89,9 @@ public final class ReferenceBackend implements Backend {
         RefTensor.Ternary w = (RefTensor.Ternary) weight;
         float[] in = f(x), o = f(out);
         int k = w.cols();
-        byte[] q = new byte[k];
+        short[] q = new short[k];
         for (int i = 0; i < n(); i++) {
-            float s = quantizeRow(in, i * k, k, q);
+            float s = ScalarMath.quantizeRow(in, i * k, k, q);
             for (int r = 0; r < w.rows(); r++) {
                 int acc = 0;
                 for (int c = 0; c < k; c++) acc += w.trits()[r * k + c] * q[c];
@@ -104,32 +100,12 @@ public final class ReferenceBackend implements Backend {
         }
     }
 
-    /** BitNet's per-token activation quantisation: returns s and fills q with clamp(rint(x*s), -128, 127). */
-    static float quantizeRow(float[] x, int offset, int k, byte[] q) {
-        float amax = 0f;
-        for (int c = 0; c < k; c++) amax = Math.max(amax, Math.abs(x[offset + c]));
-        float s = 127f / Math.max(amax, 1e-5f);
-        for (int c = 0; c < k; c++) q[c] = (byte) Math.clamp(Math.rint(x[offset + c] * s), -128, 127);
-        return s;
-    }
-
     @Override
     public void rope(Tensor x, int heads, int headDim, float theta) {
-        float[] v = f(x);
-        int half = headDim / 2;
+        float[] v = f(x), cos = new float[headDim / 2], sin = new float[headDim / 2];
         for (int i = 0; i < n(); i++) {
-            int pos = batch.positions()[i];
-            for (int h = 0; h < heads; h++) {
-                int base = i * x.cols() + h * headDim;
-                for (int j = 0; j < half; j++) {
-                    double freq = 1.0 / Math.pow(theta, 2.0 * j / headDim);
-                    double angle = pos * freq;
-                    float cos = (float) Math.cos(angle), sin = (float) Math.sin(angle);
-                    float x0 = v[base + j], x1 = v[base + j + half];
-                    v[base + j] = x0 * cos - x1 * sin;
-                    v[base + j + half] = x0 * sin + x1 * cos;
-                }
-            }
+            ScalarMath.ropeAngles(batch.positions()[i], headDim, theta, cos, sin);
+            for (int h = 0; h < heads; h++) ScalarMath.ropeHead(v, i * x.cols() + h * headDim, headDim, cos, sin);
         }
     }
 
