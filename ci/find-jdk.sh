@@ -1,24 +1,32 @@
-# Sourced by ./bitnet and ci/test.sh: sets JAVA_HOME to a JDK 25 or newer, or fails with instructions.
-# One source of truth for "which Java runs this project".
+# Sourced by ./bitnet and ci/test.sh (one source of truth for "which Java runs this project"):
+# bitnet_find_jdk sets and exports JAVA_HOME and JAVA to a JDK 25 or newer, or explains how to get one and fails.
+# Order: $JAVA_HOME if it is 25+, then /usr/lib/jvm (Temurin 25 first), SDKMAN, macOS's JavaVirtualMachines.
 
-bitnet_java_major() {  # prints the major version of the JDK at $1 (empty if none)
-  [ -x "$1/bin/java" ] || return 0
-  "$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p' | head -1
+bitnet_java_major() {  # prints the feature version of the JDK at $1 (nothing if there is no JDK there)
+  [ -x "$1/bin/java" ] && [ -x "$1/bin/javac" ] || return 0
+  "$1/bin/java" -XshowSettings:properties -version 2>&1 |
+    sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p' | head -n 1
 }
 
 bitnet_find_jdk() {
   local candidate major
-  for candidate in "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25* /usr/lib/jvm/*-25* /usr/lib/jvm/*25* \
-                   /usr/lib/jvm/*-2[6-9]* /usr/lib/jvm/temurin-* "$HOME"/.sdkman/candidates/java/* \
-                   /Library/Java/JavaVirtualMachines/*/Contents/Home; do
-    [ -n "$candidate" ] || continue
+  for candidate in "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25* /usr/lib/jvm/*25* /usr/lib/jvm/*-2[5-9]* \
+                   "$HOME"/.sdkman/candidates/java/* /Library/Java/JavaVirtualMachines/*/Contents/Home; do
+    [ -n "$candidate" ] && [ -d "$candidate" ] || continue
     major=$(bitnet_java_major "$candidate")
-    if [ -n "$major" ] && [ "$major" -ge 25 ] && [ -x "$candidate/bin/javac" ]; then
+    if [ -n "$major" ] && [ "$major" -ge 25 ]; then
       export JAVA_HOME="$candidate"
+      export JAVA="$candidate/bin/java"
       return 0
     fi
   done
-  echo "bitnet: no JDK 25 or newer found (looked at \$JAVA_HOME and /usr/lib/jvm)." >&2
-  echo "        Install one (e.g. Temurin 25: https://adoptium.net) and set JAVA_HOME to it." >&2
+  {
+    echo "bitnet: no JDK 25 or newer found (looked at \$JAVA_HOME${JAVA_HOME:+=$JAVA_HOME}, /usr/lib/jvm, ~/.sdkman, /Library/Java)."
+    echo "  Install one, for example:"
+    echo "    Debian/Ubuntu: apt-get install temurin-25-jdk   (after adding the Adoptium repository: https://adoptium.net/installation/linux)"
+    echo "    SDKMAN:        sdk install java 25-tem"
+    echo "    macOS:         brew install --cask temurin@25"
+    echo "  or set JAVA_HOME to a JDK 25+."
+  } >&2
   return 1
 }

@@ -11,6 +11,7 @@ import dev.bitnet.bench.Stats;
 import dev.bitnet.testmodel.TestModelGenerator;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -51,8 +52,8 @@ final class BenchCommand implements Callable<Integer> {
     String kvType;
     @Option(names = "--json", description = "print one JSON object")
     boolean json;
-    @Option(names = "--verbose", description = "print stack traces of errors")
-    boolean verbose;
+    @Mixin
+    VerboseOption verbose;
     @Spec
     CommandSpec spec;
 

@@ -3,6 +3,7 @@ package dev.bitnet.cli;
 import dev.bitnet.backend.BackendProvider;
 import dev.bitnet.backend.Backends;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
@@ -10,8 +11,12 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 
 /** {@code bitnet devices}: every backend found, whether it can run here, and its devices. */
-@Command(name = "devices", mixinStandardHelpOptions = true, description = "List the backends and their devices.")
+@Command(name = "devices", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
+        description = "List every backend found, fastest first: its priority, whether it can run here (or why not) "
+                + "and its devices. The first available one is the default of --backend.")
 final class DevicesCommand implements Callable<Integer> {
+    @Mixin
+    VerboseOption verbose;
     @Spec
     CommandSpec spec;
 

@@ -1,8 +1,8 @@
 package dev.bitnet.cli;
 
 import dev.bitnet.api.BitNet;
-import dev.bitnet.api.BitNetException;
 import dev.bitnet.api.BitNetModel;
+import dev.bitnet.api.GenerationParams;
 import dev.bitnet.api.GenerationResult;
 import dev.bitnet.api.Session;
 import dev.bitnet.api.TokenListener;
@@ -16,56 +16,78 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-/** {@code bitnet generate}: continue a prompt, streaming the text, then report the speed. */
-@Command(name = "generate", mixinStandardHelpOptions = true,
-        description = "Generate text from a prompt (streamed), then print timings on stderr.")
+/** {@code bitnet generate}: continues a prompt, streaming the text, then reports the speed (or prints JSON). */
+@Command(name = "generate", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
+        customSynopsis = "bitnet generate -m FILE (-p TEXT | --prompt-ids IDS) [OPTIONS]",
+        description = {"Continue a prompt: the text is streamed to stdout, then one line of timings goes to stderr "
+                + "(prompt tokens, prefill tok/s, generated tokens, decode tok/s).",
+                "Stops at <|eot_id|>, <|end_of_text|>, a --stop string, -n tokens or a full context."})
 final class GenerateCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;
     @Mixin
     SamplingOptions sampling;
+    @Mixin
+    VerboseOption verbose;
     @ArgGroup(multiplicity = "1")
     Prompt prompt;
-    @Option(names = "--json", description = "print one JSON object (prompt_ids, ids, text, stop_reason, timings) instead of streaming")
+    @Option(names = "--json", description = "print one JSON object instead of streaming: prompt_ids, ids, text, "
+            + "stop_reason, seed, backend, timings")
     boolean json;
     @Spec
     CommandSpec spec;
 
+    /** The prompt: text or token ids, exactly one. */
     static final class Prompt {
-        @Option(names = {"-p", "--prompt"}, description = "the prompt text (BOS is added)")
+        @Option(names = {"-p", "--prompt"}, paramLabel = "TEXT", description = "the prompt text (BOS is added)")
         String text;
-        @Option(names = "--prompt-ids", split = ",", description = "the prompt as token ids, e.g. 128000,791,6864")
+        @Option(names = "--prompt-ids", paramLabel = "IDS", split = ",",
+                description = "the prompt as comma-separated token ids, used as given, e.g. 128000,791,6864")
         int[] ids;
     }
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
-        var params = sampling.toParams();
-        try (BitNetModel m = BitNet.load(model.model, model.toLoadOptions()); Session session = m.newSession()) {
+        GenerationParams params = sampling.toParams();
+        try (BitNetModel m = BitNet.load(model.model(), model.toLoadOptions()); Session session = m.newSession()) {
             int[] ids = prompt.ids != null ? prompt.ids : m.tokenizer().encode(prompt.text, true);
-            if (ids.length == 0) throw new BitNetException("the prompt is empty");
+            // the prompt text is echoed once the session has accepted it (not before an error about it)
+            String echo = prompt.text != null ? prompt.text : "";
+            boolean[] echoed = {false};
             TokenListener stream = json ? TokenListener.NONE : (id, text) -> {
+                if (!echoed[0]) {
+                    out.print(echo);
+                    echoed[0] = true;
+                }
                 out.print(text);
                 out.flush();
             };
-            if (!json && prompt.text != null) out.print(prompt.text);
             GenerationResult r = session.generate(ids, params, stream);
             if (json) {
-                out.println(Json.write(result(m, r, sampling.seedInUse)));
+                out.println(Json.write(result(m, r, sampling.seedInUse())));
             } else {
+                if (!echoed[0]) out.print(echo);
                 out.println();
-                err.printf("%s | prompt %d tokens, %.2f tok/s | generated %d tokens, %.2f tok/s | load %.2f s | stop: %s%n",
+                out.flush();
+                err.printf(Locale.ROOT, "%s | prompt %d tokens, %.2f tok/s | generated %d tokens, %.2f tok/s"
+                                + " | load %.2f s | stop: %s%n",
                         m.backendDescription(), r.promptIds().length, r.prefillTokensPerSecond(), r.ids().length,
-                        r.decodeTokensPerSecond(), m.loadSeconds(), r.stopReason().name().toLowerCase());
+                        r.decodeTokensPerSecond(), m.loadSeconds(), name(r));
             }
         }
         return 0;
     }
 
+    private static String name(GenerationResult r) {
+        return r.stopReason().name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The {@code --json} object. */
     static Map<String, Object> result(BitNetModel m, GenerationResult r, long seed) {
         Map<String, Object> timings = new LinkedHashMap<>();
         timings.put("load_seconds", m.loadSeconds());
@@ -77,7 +99,7 @@ final class GenerateCommand implements Callable<Integer> {
         o.put("prompt_ids", Arrays.stream(r.promptIds()).boxed().toList());
         o.put("ids", Arrays.stream(r.ids()).boxed().toList());
         o.put("text", r.text());
-        o.put("stop_reason", r.stopReason().name().toLowerCase());
+        o.put("stop_reason", name(r));
         o.put("seed", seed);
         o.put("backend", m.backendName());
         o.put("timings", timings);

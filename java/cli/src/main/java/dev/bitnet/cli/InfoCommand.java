@@ -1,13 +1,14 @@
 package dev.bitnet.cli;
 
+import dev.bitnet.api.BitNetException;
 import dev.bitnet.backend.KvCacheSpec;
 import dev.bitnet.backend.KvType;
 import dev.bitnet.gguf.GgufFile;
 import dev.bitnet.gguf.GgufTensorInfo;
-import dev.bitnet.model.Activation;
 import dev.bitnet.model.ModelConfig;
 import dev.bitnet.model.ModelLoader;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -17,41 +18,55 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
 /** {@code bitnet info}: a model file's metadata, hyper-parameters, tensors and memory needs, without loading it. */
-@Command(name = "info", mixinStandardHelpOptions = true, description = "Show a model's metadata, tensors and memory needs.")
+@Command(name = "info", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
+        description = {"Show a model file's metadata (long arrays summarised), hyper-parameters, tensors (name, type, "
+                + "shape, bytes) and memory: weights, and the KV cache for the context at f16.",
+                "Reads only the header; the weights are not loaded."})
 final class InfoCommand implements Callable<Integer> {
-    @Option(names = {"-m", "--model"}, required = true, description = "GGUF model file")
-    Path model;
-    @Option(names = "--activation", description = "override the FFN activation: relu2 or silu")
-    String activation;
-    @Option(names = "--json", description = "print one JSON object")
+    @Mixin
+    ModelFileOption file;
+    @Mixin
+    ActivationOption activation;
+    @Option(names = {"-c", "--ctx-size"}, paramLabel = "N", defaultValue = "0",
+            description = "context length for the KV cache figure (default: the model's)")
+    int contextLength;
+    @Option(names = "--json", description = "print one JSON object: file, config, metadata, tensors, memory")
     boolean json;
-    @Option(names = "--verbose", description = "print stack traces of errors")
-    boolean verbose;
+    @Mixin
+    VerboseOption verbose;
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        ModelFiles.requireFile(model);
+        Path model = this.file.path();
+        if (contextLength < 0) throw new BitNetException("--ctx-size must be >= 0, got " + contextLength);
         try (GgufFile file = GgufFile.open(model)) {
-            ModelConfig c = ModelLoader.readConfig(file, activation == null ? null : Activation.parse(activation));
+            ModelConfig c = ModelLoader.readConfig(file, activation.orNull());
+            int context = contextLength > 0 ? contextLength : c.contextLength();
             Map<String, Object> metadata = new LinkedHashMap<>();
             for (String key : file.keys()) metadata.put(key, summarise(file.value(key).orElse(null)));
             List<Map<String, Object>> tensors = new ArrayList<>();
             Map<String, Long> bytesByType = new TreeMap<>();
             long weightBytes = 0;
             for (GgufTensorInfo t : file.tensors()) {
-                tensors.add(Map.of("name", t.name(), "type", t.type().name(), "shape", t.dims(), "bytes", t.byteSize()));
+                Map<String, Object> tensor = new LinkedHashMap<>();
+                tensor.put("name", t.name());
+                tensor.put("type", t.type().name());
+                tensor.put("shape", t.dims());
+                tensor.put("bytes", t.byteSize());
+                tensors.add(tensor);
                 bytesByType.merge(t.type().name(), t.byteSize(), Long::sum);
                 weightBytes += t.byteSize();
             }
-            long kvBytes = new KvCacheSpec(c.layers(), c.kvHeads(), c.headDim(), 1, c.contextLength(), KvType.F16).bytes();
+            long kvBytes = new KvCacheSpec(c.layers(), c.kvHeads(), c.headDim(), 1, context, KvType.F16).bytes();
             if (json) {
                 Map<String, Object> o = new LinkedHashMap<>();
                 o.put("file", model.toString());
@@ -60,26 +75,30 @@ final class InfoCommand implements Callable<Integer> {
                 o.put("config", c);
                 o.put("metadata", metadata);
                 o.put("tensors", tensors);
-                o.put("memory", Map.of("weights_bytes", weightBytes, "bytes_by_type", bytesByType,
-                        "kv_cache_f16_bytes", kvBytes, "context_length", c.contextLength()));
+                Map<String, Object> memory = new LinkedHashMap<>();
+                memory.put("weights_bytes", weightBytes);
+                memory.put("bytes_by_type", bytesByType);
+                memory.put("context_length", context);
+                memory.put("kv_cache_f16_bytes", kvBytes);
+                o.put("memory", memory);
                 out.println(Json.write(o));
                 return 0;
             }
-            out.printf("file        %s (%s, GGUF v%d)%n", model, mib(file.fileSize()), file.version());
-            out.printf("model       %s: dim %d, %d layers, %d heads (%d kv, head dim %d), ffn %d, vocab %d, context %d%n",
+            out.printf(Locale.ROOT, "file        %s (%s, GGUF v%d)%n", model, mib(file.fileSize()), file.version());
+            out.printf(Locale.ROOT, "model       %s: dim %d, %d layers, %d heads (%d kv, head dim %d), ffn %d, vocab %d, context %d%n",
                     c.architecture(), c.dim(), c.layers(), c.heads(), c.kvHeads(), c.headDim(), c.ffnDim(),
                     c.vocabSize(), c.contextLength());
-            out.printf("            RoPE theta %.0f, RMSNorm eps %g, activation %s%n", c.ropeTheta(), c.rmsEps(), c.activation().id());
-            out.printf("memory      weights %s (%s); KV cache for %d tokens at f16: %s%n", mib(weightBytes),
+            out.printf(Locale.ROOT, "            RoPE theta %.0f, RMSNorm eps %g, activation %s%n", c.ropeTheta(), c.rmsEps(), c.activation().id());
+            out.printf(Locale.ROOT, "memory      weights %s (%s); KV cache for %d tokens at f16: %s%n", mib(weightBytes),
                     String.join(", ", bytesByType.entrySet().stream().map(e -> e.getKey() + " " + mib(e.getValue())).toList()),
-                    c.contextLength(), mib(kvBytes));
+                    context, mib(kvBytes));
             out.println();
             out.println("metadata:");
-            metadata.forEach((k, v) -> out.printf("  %-45s %s%n", k, v));
+            metadata.forEach((k, v) -> out.printf(Locale.ROOT, "  %-45s %s%n", k, v));
             out.println();
-            out.printf("tensors (%d):%n", tensors.size());
+            out.printf(Locale.ROOT, "tensors (%d):%n", tensors.size());
             for (GgufTensorInfo t : file.tensors()) {
-                out.printf("  %-32s %-6s %-18s %s%n", t.name(), t.type(), t.shape(), mib(t.byteSize()));
+                out.printf(Locale.ROOT, "  %-32s %-6s %-18s %s%n", t.name(), t.type(), t.shape(), mib(t.byteSize()));
             }
         }
         return 0;
@@ -95,6 +114,6 @@ final class InfoCommand implements Callable<Integer> {
     }
 
     static String mib(long bytes) {
-        return String.format("%.1f MiB", bytes / (1024.0 * 1024));
+        return String.format(Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024));
     }
 }

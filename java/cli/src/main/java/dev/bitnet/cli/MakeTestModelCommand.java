@@ -6,6 +6,7 @@ import dev.bitnet.testmodel.TestModelGenerator;
 import dev.bitnet.testmodel.TestModelSpec;
 import dev.bitnet.testmodel.VocabSource;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -15,27 +16,29 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** {@code bitnet make-test-model}: writes a random BitNet model (for tests and benchmarks; no download needed). */
-@Command(name = "make-test-model", mixinStandardHelpOptions = true,
+@Command(name = "make-test-model", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
         description = "Write a random BitNet b1.58 model as GGUF (tiny shapes for tests, 2B4T shapes for benchmarks).")
 final class MakeTestModelCommand implements Callable<Integer> {
-    @Option(names = "--format", defaultValue = "i2_s", description = "i2_s, tq2_0 or tq1_0 (default: ${DEFAULT-VALUE})")
+    @Option(names = "--format", paramLabel = "i2_s|tq2_0|tq1_0", defaultValue = "i2_s", description = "i2_s, tq2_0 or tq1_0 (default: ${DEFAULT-VALUE})")
     String format;
-    @Option(names = "--shape", defaultValue = "tiny", description = "tiny, 2b4t, or tiny-llama3 (the shipped model; needs --llama3-vocab) (default: ${DEFAULT-VALUE})")
+    @Option(names = "--shape", paramLabel = "NAME", defaultValue = "tiny", description = "tiny, 2b4t, or tiny-llama3 (the shipped model; needs --llama3-vocab) (default: ${DEFAULT-VALUE})")
     String shape;
-    @Option(names = "--seed", defaultValue = "1", description = "random seed (default: ${DEFAULT-VALUE})")
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "random seed (default: ${DEFAULT-VALUE})")
     long seed;
-    @Option(names = "--arch", description = "architecture name (default: bitnet-b1.58 for I2_S, bitnet for TQ)")
+    @Option(names = "--arch", paramLabel = "NAME", description = "architecture name (default: bitnet-b1.58 for I2_S, bitnet for TQ)")
     String arch;
-    @Option(names = "--layers", description = "number of layers (default: the shape's)")
+    @Option(names = "--layers", paramLabel = "N", description = "number of layers (default: the shape's)")
     Integer layers;
     @Option(names = "--separate-scales", description = "TQ formats: scales in .scale tensors, as mainline llama.cpp writes")
     boolean separateScales;
-    @Option(names = "--llama3-vocab", description = "folder with vocab.json and merges.txt: use the real Llama 3 vocabulary")
+    @Option(names = "--llama3-vocab", paramLabel = "DIR", description = "folder with vocab.json and merges.txt: use the real Llama 3 vocabulary")
     Path llama3Vocab;
-    @Option(names = "--embedding-type", defaultValue = "f16", description = "f16, f32 or q8_0 (default: ${DEFAULT-VALUE})")
+    @Option(names = "--embedding-type", paramLabel = "TYPE", defaultValue = "f16", description = "f16, f32 or q8_0 (default: ${DEFAULT-VALUE})")
     String embeddingType;
-    @Option(names = {"-o", "--output"}, required = true, description = "the GGUF file to write")
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", required = true, description = "the GGUF file to write")
     Path output;
+    @Mixin
+    VerboseOption verbose;
     @Spec
     CommandSpec spec;
 
@@ -47,19 +50,19 @@ final class MakeTestModelCommand implements Callable<Integer> {
             return 0;
         }
         TestModelSpec s = spec(format, shape).withSeed(seed).withSeparateScales(separateScales)
-                .withEmbeddingType(type(embeddingType));
+                .withEmbeddingType(type("--embedding-type", embeddingType));
         if (arch != null) s = s.withArchitecture(arch);
         if (layers != null) s = s.withLayers(layers);
         if (llama3Vocab != null) s = s.withVocab(VocabSource.llama3(llama3Vocab), 128256);
         long t0 = System.nanoTime();
         TestModelGenerator.write(s, output);
-        spec.commandLine().getErr().printf("wrote %s (%s, %s, %d layers, dim %d) in %.1f s%n", output, s.architecture(),
+        spec.commandLine().getErr().printf(Locale.ROOT, "wrote %s (%s, %s, %d layers, dim %d) in %.1f s%n", output, s.architecture(),
                 s.weightType(), s.layers(), s.dim(), (System.nanoTime() - t0) / 1e9);
         return 0;
     }
 
     static TestModelSpec spec(String format, String shape) {
-        GgmlType type = type(format);
+        GgmlType type = type("--format", format);
         if (!type.isTernary()) throw new BitNetException("--format must be i2_s, tq2_0 or tq1_0, got " + format);
         return switch (shape.toLowerCase(Locale.ROOT)) {
             case "tiny" -> TestModelSpec.tiny(type);
@@ -68,11 +71,11 @@ final class MakeTestModelCommand implements Callable<Integer> {
         };
     }
 
-    static GgmlType type(String name) {
+    static GgmlType type(String option, String name) {
         try {
             return GgmlType.valueOf(name.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new BitNetException("unknown tensor type '" + name + "'");
+            throw new BitNetException(option + ": unknown tensor type '" + name + "'");
         }
     }
 }

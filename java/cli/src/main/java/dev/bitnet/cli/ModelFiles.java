@@ -5,7 +5,7 @@ import dev.bitnet.api.BitNetException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Checks on model paths given on the command line. */
+/** Checks on model paths given on the command line, so that a bad path is a one-line error naming it. */
 final class ModelFiles {
     private ModelFiles() {
     }

@@ -1,38 +1,47 @@
 package dev.bitnet.cli;
 
+import dev.bitnet.api.BitNetException;
 import dev.bitnet.api.LoadOptions;
 import dev.bitnet.backend.KvType;
-import dev.bitnet.model.Activation;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 
-/** Options of every command that loads a model (a picocli mixin). */
+/** The model file and how to load it: backend, threads, activation, context, KV cache type (a picocli mixin). */
 public final class ModelOptions {
-    @Option(names = {"-m", "--model"}, required = true, description = "GGUF model file")
-    Path model;
+    @Mixin
+    ModelFileOption file;
 
-    @Option(names = "--backend", defaultValue = "", description = "backend NAME[:DEVICE] (default: the fastest available; see 'bitnet devices')")
+    @Mixin
+    ActivationOption activation;
+
+    @Option(names = "--backend", paramLabel = "NAME[:DEVICE]", defaultValue = "",
+            description = "backend to run on (default: the fastest available; see 'bitnet devices')")
     String backend;
 
-    @Option(names = {"-t", "--threads"}, defaultValue = "0", description = "CPU threads (default: one per core)")
+    @Option(names = {"-t", "--threads"}, paramLabel = "N", defaultValue = "0",
+            description = "CPU threads (default: one per core)")
     int threads;
 
-    @Option(names = "--activation", description = "override the FFN activation: relu2 or silu")
-    String activation;
-
-    @Option(names = {"-c", "--ctx-size"}, defaultValue = "0", description = "context length in tokens (default: the model's)")
+    @Option(names = {"-c", "--ctx-size"}, paramLabel = "N", defaultValue = "0",
+            description = "context length in tokens (default: the model's)")
     int contextLength;
 
-    @Option(names = "--kv-type", defaultValue = "f16", description = "KV cache type: f16 or f32 (default: ${DEFAULT-VALUE})")
+    @Option(names = "--kv-type", paramLabel = "f16|f32", defaultValue = "f16",
+            description = "KV cache element type (default: ${DEFAULT-VALUE})")
     String kvType;
 
-    @Option(names = "--verbose", description = "print stack traces of errors")
-    boolean verbose;
+    /** The model file, checked to exist. */
+    Path model() {
+        return file.path();
+    }
 
     LoadOptions toLoadOptions() {
+        if (threads < 0) throw new BitNetException("--threads must be >= 0, got " + threads);
+        if (contextLength < 0) throw new BitNetException("--ctx-size must be >= 0, got " + contextLength);
         return LoadOptions.defaults().withBackend(backend).withThreads(threads)
-                .withActivation(activation == null ? null : Activation.parse(activation))
+                .withActivation(activation.orNull())
                 .withContextLength(contextLength).withKvType(KvType.parse(kvType));
     }
 }

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -31,8 +32,13 @@ class CliTest {
     }
 
     static Run run(String... args) {
+        return runWithInput("", args);
+    }
+
+    static Run runWithInput(String stdin, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        int code = Main.run(args, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
         return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
@@ -105,8 +111,76 @@ class CliTest {
         Files.write(cut, java.util.Arrays.copyOf(Files.readAllBytes(model), 5000));
         assertCleanError(run("generate", "-m", cut.toString(), "-p", "x"), 1, "cut.gguf");
         assertCleanError(run("generate", "-m", model.toString(), "-p", "x", "--backend", "nosuch"), 1, "unknown backend 'nosuch'");
-        assertCleanError(run("generate", "-m", model.toString(), "-p", "a long prompt that does not fit", "-c", "4"), 1, "does not fit in the context");
+        assertCleanError(run("generate", "-m", model.toString(), "-p", "a long prompt that does not fit in eight tokens of context, not at all", "-c", "8"), 1, "does not fit in the context");
+        assertCleanError(run("generate", "-m", model.toString(), "--prompt-ids", "1,2,999999", "-n", "1"), 1, "999999");
+        assertCleanError(run("generate", "-m", model.toString(), "-p", "x", "--top-p", "0"), 1, "--top-p");
+        assertCleanError(run("generate", "-m", model.toString(), "-p", "x", "--temperature", "-1"), 1, "--temperature");
+        assertCleanError(run("generate", "-m", model.toString(), "-p", "x", "--kv-type", "q4"), 1, "KV cache type");
+        assertCleanError(run("tokenize", "-m", dir.resolve("missing.gguf").toString(), "x"), 1, "missing.gguf");
+        assertCleanError(run("make-test-model", "--format", "q4_0", "-o", dir.resolve("x.gguf").toString()), 1, "--format");
+        assertCleanError(run("make-test-model", "-o", dir.resolve("no/such/dir/x.gguf").toString()), 1, "no/such/dir");
         assertCleanError(run("generate", "-m", model.toString(), "-p", "x", "--activation", "gelu"), 1, "unknown activation");
+    }
+
+    @Test
+    void verboseAddsTheStackTrace() {
+        Run r = run("info", "-m", dir.resolve("missing.gguf").toString(), "--verbose");
+        assertEquals(1, r.code());
+        assertTrue(r.err().startsWith("error: model file not found"), r.err());
+        assertTrue(r.err().contains("\tat "), r.err());
+    }
+
+    @Test
+    void chatKeepsTheConversationAndResets() {
+        Run r = runWithInput("hello\nhow are you\n/reset\nhi\n/exit\nnever read\n",
+                "chat", "-m", model.toString(), "-n", "4", "--temperature", "0", "--system", "Be brief.");
+        assertEquals(0, r.code(), r.err());
+        assertEquals(3, r.err().lines().filter(l -> l.contains("tok/s, context ")).count(), r.err());
+        assertTrue(r.err().contains("(conversation cleared)"), r.err());
+        // the second turn continues the first: its context is longer than the first turn's
+        var contexts = r.err().lines().filter(l -> l.contains("context ")).map(l -> l.replaceAll(".*context (\\d+)/.*", "$1"))
+                .filter(s -> s.matches("\\d+")).map(Integer::parseInt).toList();
+        assertTrue(contexts.get(1) > contexts.get(0), contexts.toString());
+        assertTrue(contexts.get(2) < contexts.get(1), contexts.toString());
+        assertEquals(0, runWithInput("", "chat", "-m", model.toString()).code(), "end of input ends the chat");
+    }
+
+    @Test
+    void tokenizeWithBosAndPieces() throws IOException {
+        int bos;
+        try (GgufFile f = GgufFile.open(model)) {
+            bos = Llama3Tokenizer.fromGguf(f).bosId();
+        }
+        Run r = run("tokenize", "-m", model.toString(), "--json", "--bos", "the cat");
+        assertEquals(bos, JSON.readTree(r.out()).get("ids").get(0).asInt());
+        Run plain = run("tokenize", "-m", model.toString(), "the cat");
+        assertEquals(0, plain.code(), plain.err());
+        assertTrue(plain.out().contains("tokens"), plain.out());
+    }
+
+    @Test
+    void makeTestModelWritesALoadableFile() throws IOException {
+        Path file = dir.resolve("made-tq1.gguf");
+        Run w = run("make-test-model", "--format", "tq1_0", "--shape", "tiny", "--seed", "3", "--arch", "bitnet-b1.58", "-o", file.toString());
+        assertEquals(0, w.code(), w.err());
+        JsonNode info = JSON.readTree(run("info", "-m", file.toString(), "--json").out());
+        assertEquals("bitnet-b1.58", info.get("metadata").get("general.architecture").asText());
+        Run g = run("generate", "-m", file.toString(), "--prompt-ids", "1,2,3", "-n", "3", "--temperature", "0", "--json");
+        assertEquals(0, g.code(), g.err());
+        assertEquals(3, JSON.readTree(g.out()).get("ids").size());
+    }
+
+    @Test
+    void helpForEveryCommand() {
+        Run top = run("--help");
+        assertEquals(0, top.code());
+        for (String c : new String[]{"generate", "chat", "info", "tokenize", "devices", "bench", "make-test-model"}) {
+            assertTrue(top.out().contains(c), c);
+            Run h = run(c, "--help");
+            assertEquals(0, h.code(), c);
+            assertTrue(h.out().startsWith("Usage: bitnet " + c), h.out());
+        }
+        assertEquals(0, run("devices", "--verbose").code());
     }
 
     @Test

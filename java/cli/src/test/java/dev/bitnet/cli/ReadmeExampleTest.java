@@ -1,0 +1,54 @@
+package dev.bitnet.cli;
+
+import dev.bitnet.api.BitNet;
+import dev.bitnet.api.BitNetModel;
+import dev.bitnet.api.GenerationParams;
+import dev.bitnet.api.GenerationResult;
+import dev.bitnet.api.LoadOptions;
+import dev.bitnet.api.Session;
+import dev.bitnet.gguf.GgmlType;
+import dev.bitnet.testmodel.TestModelGenerator;
+import dev.bitnet.testmodel.TestModelSpec;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The README's "Java API" example, as written there, on a generated model (so the README cannot drift). */
+class ReadmeExampleTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void theReadmeExampleRuns() {
+        Path file = dir.resolve("ggml-model-i2_s.gguf");
+        TestModelGenerator.write(TestModelSpec.tiny(GgmlType.I2_S).withSeed(5), file);
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        PrintStream stdout = System.out;
+        System.setOut(new PrintStream(buffer, true, StandardCharsets.UTF_8));
+        int generated;
+        try {
+            generated = readmeExample(file);
+        } finally {
+            System.setOut(stdout);
+        }
+        assertTrue(generated > 0 && generated <= 32, "generated " + generated);
+        assertTrue(buffer.toString(StandardCharsets.UTF_8).contains(generated + " tokens, "), buffer.toString(StandardCharsets.UTF_8));
+    }
+
+    /** Copied from README.md (only the file path is a parameter and the token count is returned). */
+    private static int readmeExample(Path path) {
+        try (BitNetModel model = BitNet.load(path, LoadOptions.defaults().withThreads(4));
+             Session session = model.newSession()) {
+            GenerationResult r = session.generate("The capital of France is", GenerationParams.greedy(32),
+                    (id, text) -> System.out.print(text));               // streaming callback
+            System.out.printf("%n%d tokens, %.1f tok/s, stop: %s%n", r.ids().length, r.decodeTokensPerSecond(), r.stopReason());
+            return r.ids().length;
+        }
+    }
+}
