@@ -1,6 +1,7 @@
 package dev.bitnet.bench;
 
 import dev.bitnet.backend.KvType;
+import dev.bitnet.model.LmHeadType;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -17,7 +18,8 @@ import java.util.List;
  * @param repetitions  runs per measurement; the median is reported, with min and max
  * @param prefillChunk tokens per prefill step
  * @param kvType       KV cache element type
+ * @param lmHead       how the LM head is held
  */
 public record BenchConfig(Path model, List<String> backends, int threads, int promptTokens, int genTokens,
-                          int repetitions, int prefillChunk, KvType kvType) {
+                          int repetitions, int prefillChunk, KvType kvType, LmHeadType lmHead) {
 }

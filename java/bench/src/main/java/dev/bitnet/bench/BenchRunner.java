@@ -6,6 +6,7 @@ import dev.bitnet.backend.ForwardBatch;
 import dev.bitnet.backend.KvCache;
 import dev.bitnet.backend.KvCacheSpec;
 import dev.bitnet.gguf.GgufFile;
+import dev.bitnet.model.LmHeadType;
 import dev.bitnet.model.ModelConfig;
 import dev.bitnet.model.ModelLoader;
 import dev.bitnet.model.ModelWeights;
@@ -39,7 +40,7 @@ public final class BenchRunner {
         long t0 = System.nanoTime();
         try (GgufFile file = GgufFile.open(cfg.model()); Backend backend = Backends.create(backendName, cfg.threads())) {
             ModelConfig c = ModelLoader.readConfig(file, null);
-            ModelWeights weights = ModelLoader.load(file, c, backend);
+            ModelWeights weights = ModelLoader.load(file, c, backend, cfg.lmHead());
             int maxLen = Math.max(cfg.promptTokens(), cfg.genTokens()) + 1;
             int blocks = (maxLen + BLOCK_SIZE - 1) / BLOCK_SIZE;
             int[] table = new int[blocks];
@@ -69,7 +70,7 @@ public final class BenchRunner {
                     }
                 }
                 return new BackendResult(backend.name(), backend.description(), loadSeconds, Stats.of(pp), Stats.of(tg),
-                        ProcessMemory.peakRssBytes(), weights.bytes() + spec.bytes(), bytesPerDecodedToken(c),
+                        ProcessMemory.peakRssBytes(), weights.bytes() + spec.bytes(), bytesPerDecodedToken(c, cfg.lmHead()),
                         ids == null ? new int[0] : ids);
             }
         }
@@ -102,9 +103,10 @@ public final class BenchRunner {
         return best;
     }
 
-    /** The weights a batch-1 step must read: every ternary weight at 2 bits, plus the f16 LM head. */
-    public static long bytesPerDecodedToken(ModelConfig c) {
+    /** The weights a batch-1 step must read: every ternary weight at 2 bits, plus the LM head (f16, or int8 rows). */
+    public static long bytesPerDecodedToken(ModelConfig c, LmHeadType lmHead) {
         long perLayer = (long) c.dim() * c.dim() * 2 + (long) c.dim() * c.kvDim() * 2 + (long) c.dim() * c.ffnDim() * 3;
-        return perLayer * c.layers() / 4 + (long) c.vocabSize() * c.dim() * 2;
+        long head = lmHead == LmHeadType.F16 ? (long) c.vocabSize() * c.dim() * 2 : (long) c.vocabSize() * (c.dim() + 4);
+        return perLayer * c.layers() / 4 + head;
     }
 }

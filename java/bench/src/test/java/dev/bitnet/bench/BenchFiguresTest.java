@@ -11,7 +11,7 @@ class BenchFiguresTest {
     void bytesPerTokenOf2b4tMatchTheModelCard() {
         // facts file: 2.08 B ternary parameters (~0.52 GB at 2 bits) + 0.66 GB f16 embedding = about 1.18 GB per token
         ModelConfig c = new ModelConfig("bitnet-b1.58", 2560, 30, 20, 5, 128, 6912, 128256, 4096, 500000f, 1e-5f, Activation.RELU2);
-        long bytes = BenchRunner.bytesPerDecodedToken(c);
+        long bytes = BenchRunner.bytesPerDecodedToken(c, dev.bitnet.model.LmHeadType.F16);
         assertEquals(1.18e9, bytes, 0.01e9);
         long ternaryParams = (bytes - 128256L * 2560 * 2) * 4;
         assertEquals(2.08e9, ternaryParams, 0.01e9);

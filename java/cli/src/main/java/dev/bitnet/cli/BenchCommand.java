@@ -3,6 +3,7 @@ package dev.bitnet.cli;
 import dev.bitnet.api.BitNetException;
 import dev.bitnet.backend.BackendOptions;
 import dev.bitnet.backend.KvType;
+import dev.bitnet.model.LmHeadType;
 import dev.bitnet.bench.BackendResult;
 import dev.bitnet.bench.BenchConfig;
 import dev.bitnet.bench.BenchRunner;
@@ -50,6 +51,8 @@ final class BenchCommand implements Callable<Integer> {
     int prefillChunk;
     @Option(names = "--kv-type", defaultValue = "f16", description = "KV cache type (default: ${DEFAULT-VALUE})")
     String kvType;
+    @Option(names = "--lm-head", paramLabel = "f16|q8", defaultValue = "f16", description = "LM head type (default: ${DEFAULT-VALUE})")
+    String lmHead;
     @Option(names = "--json", description = "print one JSON object")
     boolean json;
     @Mixin
@@ -73,11 +76,12 @@ final class BenchCommand implements Callable<Integer> {
         int threadCount = new BackendOptions(threads, "").threadsOrCores();
         err.println("measuring memory read bandwidth (" + threadCount + " threads)...");
         double bandwidth = MemoryBandwidth.measure(threadCount, 1L << 30, 5);
-        BenchConfig cfg = new BenchConfig(model, backends, threads, promptTokens, genTokens, repetitions, prefillChunk, KvType.parse(kvType));
+        BenchConfig cfg = new BenchConfig(model, backends, threads, promptTokens, genTokens, repetitions, prefillChunk, KvType.parse(kvType),
+                LmHeadType.parse(lmHead));
         List<BackendResult> results = new ArrayList<>();
         for (String b : backends) {
             err.println("running " + b + "...");
-            results.addAll(BenchRunner.run(new BenchConfig(cfg.model(), List.of(b), threads, promptTokens, genTokens, repetitions, prefillChunk, cfg.kvType())));
+            results.addAll(BenchRunner.run(new BenchConfig(cfg.model(), List.of(b), threads, promptTokens, genTokens, repetitions, prefillChunk, cfg.kvType(), cfg.lmHead())));
         }
         boolean agree = results.stream().allMatch(r -> Arrays.equals(r.greedyIds(), results.getFirst().greedyIds()));
         if (json) {
@@ -109,6 +113,7 @@ final class BenchCommand implements Callable<Integer> {
         o.put("prompt_tokens", promptTokens);
         o.put("gen_tokens", genTokens);
         o.put("repetitions", repetitions);
+        o.put("lm_head", lmHead);
         o.put("machine_bandwidth_gb_per_s", bandwidth / 1e9);
         o.put("greedy_outputs_agree", agree);
         List<Map<String, Object>> list = new ArrayList<>();

@@ -3,6 +3,7 @@ package dev.bitnet.cli;
 import dev.bitnet.api.BitNetException;
 import dev.bitnet.api.LoadOptions;
 import dev.bitnet.backend.KvType;
+import dev.bitnet.model.LmHeadType;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -32,6 +33,10 @@ public final class ModelOptions {
             description = "KV cache element type (default: ${DEFAULT-VALUE})")
     String kvType;
 
+    @Option(names = "--lm-head", paramLabel = "f16|q8", defaultValue = "f16",
+            description = "LM head: f16 (exact, as in the file) or q8 (int8 rows quantised at load: half the bytes per token) (default: ${DEFAULT-VALUE})")
+    String lmHead;
+
     /** The model file, checked to exist. */
     Path model() {
         return file.path();
@@ -42,6 +47,7 @@ public final class ModelOptions {
         if (contextLength < 0) throw new BitNetException("--ctx-size must be >= 0, got " + contextLength);
         return LoadOptions.defaults().withBackend(backend).withThreads(threads)
                 .withActivation(activation.orNull())
-                .withContextLength(contextLength).withKvType(KvType.parse(kvType));
+                .withContextLength(contextLength).withKvType(KvType.parse(kvType))
+                .withLmHead(LmHeadType.parse(lmHead));
     }
 }

@@ -69,7 +69,7 @@ public final class BitNetModel implements AutoCloseable {
             }
             int ctx = o.contextLength() > 0 ? o.contextLength() : config.contextLength();
             backend = Backends.create(o.backend(), o.threads());
-            ModelWeights weights = ModelLoader.load(file, config, backend);
+            ModelWeights weights = ModelLoader.load(file, config, backend, o.lmHead());
             int blocksPerSequence = (ctx + KV_BLOCK_SIZE - 1) / KV_BLOCK_SIZE;
             int numBlocks = Math.multiplyExact(blocksPerSequence, o.maxSequences());
             KvCache cache = backend.allocKvCache(new KvCacheSpec(config.layers(), config.kvHeads(), config.headDim(),

@@ -45,6 +45,9 @@ public interface Backend extends AutoCloseable {
     /** The f16 token embedding [vocab, dim]; also the tied LM head. */
     Tensor loadEmbedding(F16Matrix embedding);
 
+    /** An int8-per-row LM head [vocab, dim] ({@code --lm-head q8}); {@link #logits} accepts it like an embedding. */
+    Tensor loadLmHead(dev.bitnet.quant.Int8RowMatrix lmHead);
+
     // ---- per-step state ------------------------------------------------------------------------------------------
 
     /** An f32 activation matrix of {@code maxTokens} rows by {@code width}, reused across steps. */
@@ -86,7 +89,7 @@ public interface Backend extends AutoCloseable {
 
     /**
      * Logits of the step's {@link ForwardBatch#logitRows()}: {@code out[k*vocab + v] = dot(x[logitRows[k]],
-     * embedding[v])}, copied to the host.
+     * lmHead[v])} with the LM head widened to f32 (an int8 head: {@code scale[v] * dot(x, q[v])}), copied to the host.
      */
     void logits(Tensor x, Tensor embedding, float[] out);
 

@@ -6,6 +6,8 @@ import dev.bitnet.gguf.GgufFile;
 import dev.bitnet.gguf.GgufTensorInfo;
 import dev.bitnet.gguf.ModelFormatException;
 import dev.bitnet.quant.EmbeddingDecoder;
+import dev.bitnet.quant.F16Matrix;
+import dev.bitnet.quant.Int8RowMatrix;
 import dev.bitnet.quant.TernaryDecoder;
 
 import java.util.ArrayList;
@@ -90,11 +92,19 @@ public final class ModelLoader {
      * fails.
      */
     public static ModelWeights load(GgufFile file, ModelConfig c, Backend backend) {
+        return load(file, c, backend, LmHeadType.F16);
+    }
+
+    /** As {@link #load(GgufFile, ModelConfig, Backend)}, with the LM head held as {@code lmHeadType}. */
+    public static ModelWeights load(GgufFile file, ModelConfig c, Backend backend, LmHeadType lmHeadType) {
         checkTensors(file, c);
-        var embedding = backend.loadEmbedding(EmbeddingDecoder.toF16(file, file.tensor(TensorNames.TOKEN_EMBEDDING)));
-        var lmHead = file.findTensor(TensorNames.OUTPUT)
-                .map(t -> backend.loadEmbedding(EmbeddingDecoder.toF16(file, t)))
-                .orElse(embedding);
+        F16Matrix embeddingF16 = EmbeddingDecoder.toF16(file, file.tensor(TensorNames.TOKEN_EMBEDDING));
+        var embedding = backend.loadEmbedding(embeddingF16);
+        F16Matrix untied = file.findTensor(TensorNames.OUTPUT).map(t -> EmbeddingDecoder.toF16(file, t)).orElse(null);
+        var lmHead = switch (lmHeadType) {
+            case F16 -> untied == null ? embedding : backend.loadEmbedding(untied);
+            case Q8 -> backend.loadLmHead(Int8RowMatrix.quantize(untied == null ? embeddingF16 : untied));
+        };
         var outputNorm = backend.loadVector(EmbeddingDecoder.toF32Vector(file, file.tensor(TensorNames.OUTPUT_NORM)));
         TritBuffers buffers = new TritBuffers();
         List<LayerWeights> layers = new ArrayList<>(c.layers());

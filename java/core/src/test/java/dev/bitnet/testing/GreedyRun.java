@@ -8,6 +8,7 @@ import dev.bitnet.backend.KvCacheSpec;
 import dev.bitnet.backend.KvType;
 import dev.bitnet.gguf.GgufFile;
 import dev.bitnet.model.Activation;
+import dev.bitnet.model.LmHeadType;
 import dev.bitnet.model.ModelConfig;
 import dev.bitnet.model.ModelLoader;
 import dev.bitnet.model.ModelWeights;
@@ -31,9 +32,14 @@ public record GreedyRun(int[] ids, List<float[]> logits) {
      */
     public static GreedyRun run(Path model, String backendName, int threads, Activation activation, KvType kvType,
                                 int[] prompt, int steps, int prefillChunk) {
+        return run(model, backendName, threads, activation, kvType, prompt, steps, prefillChunk, LmHeadType.F16);
+    }
+
+    public static GreedyRun run(Path model, String backendName, int threads, Activation activation, KvType kvType,
+                                int[] prompt, int steps, int prefillChunk, LmHeadType lmHead) {
         try (GgufFile file = GgufFile.open(model); Backend backend = Backends.create(backendName, threads)) {
             ModelConfig c = ModelLoader.readConfig(file, activation);
-            ModelWeights w = ModelLoader.load(file, c, backend);
+            ModelWeights w = ModelLoader.load(file, c, backend, lmHead);
             int blockSize = 16;
             int blocks = (prompt.length + steps + blockSize) / blockSize + 1;
             int[] table = new int[blocks];

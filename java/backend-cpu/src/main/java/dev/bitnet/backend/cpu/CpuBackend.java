@@ -57,6 +57,11 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public Tensor loadLmHead(dev.bitnet.quant.Int8RowMatrix lmHead) {
+        return new CpuTensors.Int8Head(lmHead);
+    }
+
+    @Override
     public Tensor allocActivations(int maxTokens, int width) {
         return new CpuTensors.Floats(maxTokens, width, new float[Math.multiplyExact(maxTokens, width)]);
     }
@@ -182,19 +187,28 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void logits(Tensor x, Tensor embedding, float[] out) {
-        F16Matrix e = ((CpuTensors.Embedding) embedding).matrix();
+    public void logits(Tensor x, Tensor lmHead, float[] out) {
         float[] in = f(x);
         int[] rows = batch.logitRows();
-        int vocab = e.rows(), d = e.cols();
-        if (d % 2 != 0) throw new IllegalArgumentException("the CPU LM head needs an even hidden size, got " + d);
-        float[][] split = new float[rows.length][d];
-        for (int k = 0; k < rows.length; k++) LmHeadKernel.split(in, rows[k] * d, d, split[k]);
-        pool.run(vocab, (from, to, worker) -> {
-            for (int v = from; v < to; v++) {
-                for (int k = 0; k < rows.length; k++) out[k * vocab + v] = LmHeadKernel.dot(e, v, split[k]);
+        int vocab = lmHead.rows(), d = lmHead.cols();
+        switch (lmHead) {
+            case CpuTensors.Embedding e -> {
+                if (d % 2 != 0) throw new IllegalArgumentException("the CPU f16 LM head needs an even hidden size, got " + d);
+                float[][] split = new float[rows.length][d];
+                for (int k = 0; k < rows.length; k++) LmHeadKernel.split(in, rows[k] * d, d, split[k]);
+                pool.run(vocab, (from, to, worker) -> {
+                    for (int v = from; v < to; v++) {
+                        for (int k = 0; k < rows.length; k++) out[k * vocab + v] = LmHeadKernel.dot(e.matrix(), v, split[k]);
+                    }
+                });
             }
-        });
+            case CpuTensors.Int8Head q -> pool.run(vocab, (from, to, worker) -> {
+                for (int v = from; v < to; v++) {
+                    for (int k = 0; k < rows.length; k++) out[k * vocab + v] = LmHeadKernel.dot(q.matrix(), v, in, rows[k] * d);
+                }
+            });
+            default -> throw new IllegalArgumentException("not an LM head: " + lmHead);
+        }
     }
 
     @Override

@@ -33,4 +33,22 @@ final class CpuTensors {
             return matrix.data().byteSize();
         }
     }
+
+    /** An int8-per-row LM head ({@code --lm-head q8}). */
+    record Int8Head(dev.bitnet.quant.Int8RowMatrix matrix) implements Tensor {
+        @Override
+        public int rows() {
+            return matrix.rows();
+        }
+
+        @Override
+        public int cols() {
+            return matrix.cols();
+        }
+
+        @Override
+        public long bytes() {
+            return matrix.q().length + 4L * matrix.scales().length;
+        }
+    }
 }

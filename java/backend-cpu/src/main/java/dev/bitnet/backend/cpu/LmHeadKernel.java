@@ -1,9 +1,12 @@
 package dev.bitnet.backend.cpu;
 
 import dev.bitnet.quant.F16Matrix;
+import dev.bitnet.quant.Int8RowMatrix;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.nio.ByteOrder;
@@ -22,6 +25,7 @@ final class LmHeadKernel {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
     private static final float REBIAS = 0x1p112f;
+    private static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(F.length() * 8));
 
     private LmHeadKernel() {
     }
@@ -52,5 +56,19 @@ final class LmHeadKernel {
         float sum = even.add(odd).reduceLanes(VectorOperators.ADD);
         for (; p < pairs; p++) sum += e.get(row, 2 * p) * split[p] + e.get(row, 2 * p + 1) * split[pairs + p];
         return sum;
+    }
+
+    /** {@code scale[row] * dot(x, q[row])} for an int8-per-row LM head (bytes widened to f32 lanes). */
+    static float dot(Int8RowMatrix m, int row, float[] x, int xOffset) {
+        int d = m.cols(), base = row * d;
+        FloatVector acc = FloatVector.zero(F);
+        int i = 0, bound = F.loopBound(d);
+        for (; i < bound; i += F.length()) {
+            FloatVector w = (FloatVector) ByteVector.fromArray(B, m.q(), base + i).convertShape(VectorOperators.B2F, F, 0);
+            acc = w.fma(FloatVector.fromArray(F, x, xOffset + i), acc);
+        }
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < d; i++) sum += m.q()[base + i] * x[xOffset + i];
+        return sum * m.scales()[row];
     }
 }

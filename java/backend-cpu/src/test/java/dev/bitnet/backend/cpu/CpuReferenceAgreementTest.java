@@ -3,6 +3,7 @@ package dev.bitnet.backend.cpu;
 import dev.bitnet.backend.KvType;
 import dev.bitnet.gguf.GgmlType;
 import dev.bitnet.model.Activation;
+import dev.bitnet.model.LmHeadType;
 import dev.bitnet.testing.GreedyRun;
 import dev.bitnet.testing.SharedData;
 import dev.bitnet.testmodel.TestModelGenerator;
@@ -34,6 +35,17 @@ class CpuReferenceAgreementTest {
         TestModelGenerator.write(TestModelSpec.tiny(type).withSeed(3), file);
         GreedyRun ref = GreedyRun.run(file, "reference", 1, Activation.RELU2, kv, PROMPT, STEPS, chunk);
         GreedyRun cpu = GreedyRun.run(file, "cpu", threads, Activation.RELU2, kv, PROMPT, STEPS, chunk);
+        assertArrayEquals(ref.ids(), cpu.ids(), "greedy ids differ");
+        double diff = cpu.maxRelativeDifference(ref);
+        assertTrue(diff < TOLERANCE, "logits differ by " + diff);
+    }
+
+    @org.junit.jupiter.api.Test
+    void int8LmHeadAgrees() {
+        Path file = dir.resolve("q8.gguf");
+        TestModelGenerator.write(TestModelSpec.tiny(GgmlType.I2_S).withSeed(4), file);
+        GreedyRun ref = GreedyRun.run(file, "reference", 1, null, KvType.F16, PROMPT, STEPS, 4, LmHeadType.Q8);
+        GreedyRun cpu = GreedyRun.run(file, "cpu", 2, null, KvType.F16, PROMPT, STEPS, 4, LmHeadType.Q8);
         assertArrayEquals(ref.ids(), cpu.ids(), "greedy ids differ");
         double diff = cpu.maxRelativeDifference(ref);
         assertTrue(diff < TOLERANCE, "logits differ by " + diff);

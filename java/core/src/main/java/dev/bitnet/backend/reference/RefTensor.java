@@ -28,4 +28,12 @@ sealed interface RefTensor extends Tensor {
             return 2L * data.length;
         }
     }
+
+    /** An int8-per-row LM head. */
+    record Int8Rows(int rows, int cols, byte[] q, float[] scales) implements RefTensor {
+        @Override
+        public long bytes() {
+            return q.length + 4L * scales.length;
+        }
+    }
 }

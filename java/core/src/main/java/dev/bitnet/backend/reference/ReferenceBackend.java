@@ -45,6 +45,11 @@ public final class ReferenceBackend implements Backend {
     }
 
     @Override
+    public Tensor loadLmHead(dev.bitnet.quant.Int8RowMatrix m) {
+        return new RefTensor.Int8Rows(m.rows(), m.cols(), m.q().clone(), m.scales().clone());
+    }
+
+    @Override
     public Tensor allocActivations(int maxTokens, int width) {
         return new RefTensor.Floats(maxTokens, width, new float[maxTokens * width]);
     }
@@ -174,16 +179,24 @@ public final class ReferenceBackend implements Backend {
     }
 
     @Override
-    public void logits(Tensor x, Tensor embedding, float[] out) {
-        RefTensor.Halfs e = (RefTensor.Halfs) embedding;
+    public void logits(Tensor x, Tensor lmHead, float[] out) {
         float[] in = f(x);
-        int d = e.cols();
         int[] rows = batch.logitRows();
+        int vocab = lmHead.rows(), d = lmHead.cols();
         for (int k = 0; k < rows.length; k++) {
-            for (int v = 0; v < e.rows(); v++) {
+            for (int v = 0; v < vocab; v++) {
                 float dot = 0f;
-                for (int c = 0; c < d; c++) dot += in[rows[k] * d + c] * Float.float16ToFloat(e.data()[v * d + c]);
-                out[k * e.rows() + v] = dot;
+                switch (lmHead) {
+                    case RefTensor.Halfs e -> {
+                        for (int c = 0; c < d; c++) dot += in[rows[k] * d + c] * Float.float16ToFloat(e.data()[v * d + c]);
+                    }
+                    case RefTensor.Int8Rows q -> {
+                        for (int c = 0; c < d; c++) dot += in[rows[k] * d + c] * q.q()[v * d + c];
+                        dot *= q.scales()[v];
+                    }
+                    default -> throw new IllegalArgumentException("not an LM head: " + lmHead);
+                }
+                out[k * vocab + v] = dot;
             }
         }
     }
