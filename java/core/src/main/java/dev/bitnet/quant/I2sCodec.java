@@ -22,18 +22,19 @@ final class I2sCodec implements TernaryCodec {
     @Override
     public float decode(MemorySegment src, byte[] out, String where) {
         int blocks = out.length / BLOCK;
+        byte[] packed = src.asSlice(0, (long) blocks * BLOCK_BYTES).toArray(Layouts.U8);
         for (int b = 0; b < blocks; b++) {
-            long base = (long) b * BLOCK_BYTES;
+            int base = b * BLOCK_BYTES, first = b * BLOCK;
             for (int i = 0; i < BLOCK_BYTES; i++) {
-                int packed = Layouts.u8(src, base + i);
-                for (int g = 0; g < 4; g++) {
-                    int code = (packed >> (6 - 2 * g)) & 3;
-                    if (code == 3) {
-                        throw new ModelFormatException(where + ": invalid I2_S code 3 in the byte at data offset "
-                                + (base + i) + " (codes are 0, 1, 2)");
-                    }
-                    out[b * BLOCK + g * BLOCK_BYTES + i] = (byte) (code - 1);
+                int p = packed[base + i] & 0xFF;
+                if ((p & (p >> 1) & 0x55) != 0) { // some 2-bit field holds code 3
+                    throw new ModelFormatException(where + ": invalid I2_S code 3 in the byte at data offset "
+                            + (base + i) + " (codes are 0, 1, 2)");
                 }
+                out[first + i] = (byte) ((p >> 6) - 1);
+                out[first + BLOCK_BYTES + i] = (byte) (((p >> 4) & 3) - 1);
+                out[first + 2 * BLOCK_BYTES + i] = (byte) (((p >> 2) & 3) - 1);
+                out[first + 3 * BLOCK_BYTES + i] = (byte) ((p & 3) - 1);
             }
         }
         return src.get(Layouts.F32, out.length / 4);

@@ -41,11 +41,12 @@ final class TernaryKernel {
         short[] codes = new short[Math.multiplyExact(m.rows(), perRow)];
         byte[] t = m.trits();
         for (int r = 0; r < m.rows(); r++) {
-            int rowBase = r * m.cols();
-            for (int c = 0; c < m.cols(); c++) {
-                int chunk = c / CHUNK, inChunk = c % CHUNK, g = inChunk / LANES, lane = inChunk % LANES;
-                int code = t[rowBase + c] + 1;
-                codes[r * perRow + chunk * LANES + lane] |= (short) (code << (2 * g));
+            int in = r * m.cols(), out = r * perRow;
+            for (int chunk = 0; chunk * CHUNK < m.cols(); chunk++, out += LANES) {
+                for (int g = 0; g < 8; g++) {
+                    int col = chunk * CHUNK + g * LANES, n = Math.min(LANES, m.cols() - col);
+                    for (int lane = 0; lane < n; lane++) codes[out + lane] |= (short) ((t[in + col + lane] + 1) << (2 * g));
+                }
             }
         }
         return new PackedTernary(m.rows(), m.cols(), padded, codes, m.scale());
