@@ -11,9 +11,7 @@ import java.lang.foreign.MemorySegment;
  * values {@code 32n + m} (trit n of byte m), qs[32..48) values {@code 160 + 16n + m}, qh[0..4) (4 trits each)
  * values {@code 240 + 4n + m}.
  */
-final class Tq1Codec implements TernaryCodec {
-    static final int BLOCK = 256;
-    static final int BLOCK_BYTES = 54;
+final class Tq1Codec extends BlockTernaryCodec {
     private static final int[] POW3 = {1, 3, 9, 27, 81, 243};
 
     /** The three byte groups: {first byte, first value, bytes in the group (= value stride between trits)}. */
@@ -22,6 +20,11 @@ final class Tq1Codec implements TernaryCodec {
     @Override
     public GgmlType type() {
         return GgmlType.TQ1_0;
+    }
+
+    @Override
+    int packedBytes() {
+        return 52;
     }
 
     /** Value index (within the block) of trit n of packed byte i, for each of the 52 bytes. */
@@ -37,37 +40,19 @@ final class Tq1Codec implements TernaryCodec {
     }
 
     @Override
-    public float decode(MemorySegment src, byte[] out, String where) {
-        BlockScale scale = new BlockScale(where);
-        for (int b = 0; b < out.length / BLOCK; b++) {
-            long base = (long) b * BLOCK_BYTES;
-            boolean nonZero = false;
-            for (int i = 0; i < 52; i++) {
-                int q = Layouts.u8(src, base + i);
-                for (int n = 0; n < tritsIn(i); n++) {
-                    int t = ((((q * POW3[n]) & 0xFF) * 3) >> 8) - 1;
-                    nonZero |= t != 0;
-                    out[b * BLOCK + valueIndex(i, n)] = (byte) t;
-                }
-            }
-            scale.accept(b, Layouts.f16(src, base + 52), nonZero);
+    void decodeBlock(MemorySegment src, long base, byte[] out, int first) {
+        for (int i = 0; i < 52; i++) {
+            int q = Layouts.u8(src, base + i);
+            for (int n = 0; n < tritsIn(i); n++) out[first + valueIndex(i, n)] = (byte) (((((q * POW3[n]) & 0xFF) * 3) >> 8) - 1);
         }
-        return scale.value();
     }
 
     @Override
-    public byte[] encode(byte[] trits, float scale) {
-        byte[] dst = new byte[trits.length / BLOCK * BLOCK_BYTES];
-        for (int b = 0; b < trits.length / BLOCK; b++) {
-            for (int i = 0; i < 52; i++) {
-                int v = 0;
-                for (int n = 0; n < 5; n++) {
-                    v = v * 3 + (n < tritsIn(i) ? trits[b * BLOCK + valueIndex(i, n)] + 1 : 0);
-                }
-                dst[b * BLOCK_BYTES + i] = (byte) ((v * 256 + 242) / 243);
-            }
-            Layouts.putF16(dst, b * BLOCK_BYTES + 52, scale);
+    void encodeBlock(byte[] trits, int first, byte[] dst, int base) {
+        for (int i = 0; i < 52; i++) {
+            int v = 0;
+            for (int n = 0; n < 5; n++) v = v * 3 + (n < tritsIn(i) ? trits[first + valueIndex(i, n)] + 1 : 0);
+            dst[base + i] = (byte) ((v * 256 + 242) / 243);
         }
-        return dst;
     }
 }
