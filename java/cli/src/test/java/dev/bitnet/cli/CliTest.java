@@ -111,6 +111,7 @@ class CliTest {
         Files.write(cut, java.util.Arrays.copyOf(Files.readAllBytes(model), 5000));
         assertCleanError(run("generate", "-m", cut.toString(), "-p", "x"), 1, "cut.gguf");
         assertCleanError(run("generate", "-m", model.toString(), "-p", "x", "--backend", "nosuch"), 1, "unknown backend 'nosuch'");
+        assertCleanError(run("generate", "-m", model.toString(), "-p", "x", "--backend", "cpu:7"), 1, "no device '7'");
         assertCleanError(run("generate", "-m", model.toString(), "-p", "a long prompt that does not fit in eight tokens of context, not at all", "-c", "8"), 1, "does not fit in the context");
         assertCleanError(run("generate", "-m", model.toString(), "--prompt-ids", "1,2,999999", "-n", "1"), 1, "999999");
         assertCleanError(run("generate", "-m", model.toString(), "-p", "x", "--top-p", "0"), 1, "--top-p");

@@ -14,4 +14,12 @@ public record BackendOptions(int threads, String device) {
     public int threadsOrCores() {
         return threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
     }
+
+    /** For backends with a single device (the host): refuses a device selector, which would otherwise be ignored. */
+    public void requireNoDevice(String backend) {
+        if (!device.isEmpty()) {
+            throw new dev.bitnet.api.BitNetException("backend '" + backend + "' runs on the host CPU and has no device '"
+                    + device + "' (use --backend " + backend + ")");
+        }
+    }
 }

@@ -32,6 +32,7 @@ public final class CpuBackendProvider implements BackendProvider {
 
     @Override
     public Backend create(BackendOptions options) {
+        options.requireNoDevice(name());
         return new CpuBackend(options.threadsOrCores());
     }
 }

@@ -30,6 +30,7 @@ public final class ReferenceBackendProvider implements BackendProvider {
 
     @Override
     public Backend create(BackendOptions options) {
+        options.requireNoDevice(name());
         return new ReferenceBackend();
     }
 }
