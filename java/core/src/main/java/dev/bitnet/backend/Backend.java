@@ -69,6 +69,14 @@ public interface Backend extends AutoCloseable {
     /** {@code out[i] = BitLinear(x[i]; weight)} with per-token int8 activation quantisation. */
     void bitLinear(Tensor x, Tensor weight, Tensor out);
 
+    /**
+     * Several BitLinear products of the same input ({@code outs[i] = BitLinear(x; weights[i])}: q/k/v, gate/up). A
+     * backend can quantise {@code x} once and split all the rows over its threads in one go.
+     */
+    default void bitLinear(Tensor x, Tensor[] weights, Tensor[] outs) {
+        for (int i = 0; i < weights.length; i++) bitLinear(x, weights[i], outs[i]);
+    }
+
     /** Rotates {@code x} in place ({@code heads} heads of {@code headDim}) at each token's position. */
     void rope(Tensor x, int heads, int headDim, float theta);
 

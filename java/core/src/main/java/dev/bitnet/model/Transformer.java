@@ -16,6 +16,9 @@ public final class Transformer {
     private final int maxTokens;
     // activations, [maxTokens, width] each, reused every step
     private final Tensor x, xb, q, k, v, att, gate, up;
+    // per layer, the weights that share an input, and their outputs
+    private final Tensor[][] qkv, gateUp;
+    private final Tensor[] qkvOut, gateUpOut;
 
     public Transformer(ModelConfig config, Backend backend, ModelWeights weights, int maxTokens) {
         this.c = config;
@@ -30,6 +33,15 @@ public final class Transformer {
         att = b.allocActivations(maxTokens, c.dim());
         gate = b.allocActivations(maxTokens, c.ffnDim());
         up = b.allocActivations(maxTokens, c.ffnDim());
+        qkv = new Tensor[c.layers()][];
+        gateUp = new Tensor[c.layers()][];
+        for (int l = 0; l < c.layers(); l++) {
+            LayerWeights L = w.layers().get(l);
+            qkv[l] = new Tensor[]{L.wq(), L.wk(), L.wv()};
+            gateUp[l] = new Tensor[]{L.wGate(), L.wUp()};
+        }
+        qkvOut = new Tensor[]{q, k, v};
+        gateUpOut = new Tensor[]{gate, up};
     }
 
     public ModelConfig config() {
@@ -53,9 +65,7 @@ public final class Transformer {
             LayerWeights L = w.layers().get(l);
             // attention
             b.rmsNorm(x, L.attnNorm(), eps, xb);
-            b.bitLinear(xb, L.wq(), q);
-            b.bitLinear(xb, L.wk(), k);
-            b.bitLinear(xb, L.wv(), v);
+            b.bitLinear(xb, qkv[l], qkvOut);                    // q, k, v
             b.rope(q, c.heads(), c.headDim(), c.ropeTheta());
             b.rope(k, c.kvHeads(), c.headDim(), c.ropeTheta());
             b.storeKv(cache, l, k, v);
@@ -65,8 +75,7 @@ public final class Transformer {
             b.add(x, xb);
             // feed-forward
             b.rmsNorm(x, L.ffnNorm(), eps, xb);
-            b.bitLinear(xb, L.wGate(), gate);
-            b.bitLinear(xb, L.wUp(), up);
+            b.bitLinear(xb, gateUp[l], gateUpOut);              // gate, up
             b.gatedActivation(gate, up, c.activation(), gate);
             b.rmsNorm(gate, L.ffnSubNorm(), eps, gate);
             b.bitLinear(gate, L.wDown(), xb);

@@ -25,6 +25,7 @@ public final class CpuBackend implements Backend {
     private float[] qScale = new float[0];
     private int[] qSum = new int[0];
     private float[][] scores;
+    private final Tensor[] oneWeight = new Tensor[1], oneOut = new Tensor[1]; // steps run one at a time
 
     public CpuBackend(int threads) {
         this.pool = new WorkerPool(threads);
@@ -103,17 +104,31 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void bitLinear(Tensor x, Tensor weight, Tensor out) {
-        PackedTernary w = (PackedTernary) weight;
-        float[] in = f(x), o = f(out);
-        int tokens = n(), rows = w.rows();
-        quantize(in, w.cols(), w.paddedCols(), tokens);
-        float scale = w.scale();
-        pool.run(rows, (from, to, worker) -> {
-            for (int r = from; r < to; r++) {
-                for (int i = 0; i < tokens; i++) {
-                    int acc = TernaryKernel.dot(w, r, q[i], qSum[i]);
-                    o[i * rows + r] = acc * scale / qScale[i];
+        oneWeight[0] = weight;
+        oneOut[0] = out;
+        bitLinear(x, oneWeight, oneOut);
+    }
+
+    /** One quantisation of x, then the rows of all the weights split over the workers as one range. */
+    @Override
+    public void bitLinear(Tensor x, Tensor[] weights, Tensor[] outs) {
+        float[] in = f(x);
+        int tokens = n();
+        PackedTernary first = (PackedTernary) weights[0];
+        quantize(in, first.cols(), first.paddedCols(), tokens);
+        int totalRows = 0;
+        for (Tensor w : weights) totalRows += w.rows();
+        int total = totalRows;
+        pool.run(total, (from, to, worker) -> {
+            int start = 0;
+            for (int m = 0; m < weights.length && start < to; m++) {
+                PackedTernary w = (PackedTernary) weights[m];
+                float[] o = f(outs[m]);
+                int rows = w.rows(), lo = Math.max(from - start, 0), hi = Math.min(to - start, rows);
+                for (int r = lo; r < hi; r++) {
+                    for (int i = 0; i < tokens; i++) o[i * rows + r] = TernaryKernel.dot(w, r, q[i], qSum[i]) * w.scale() / qScale[i];
                 }
+                start += rows;
             }
         });
     }
