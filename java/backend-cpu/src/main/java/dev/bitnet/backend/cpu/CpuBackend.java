@@ -209,8 +209,8 @@ public final class CpuBackend implements Backend {
         switch (lmHead) {
             case CpuTensors.Embedding e -> {
                 if (d % 2 != 0) throw new IllegalArgumentException("the CPU f16 LM head needs an even hidden size, got " + d);
-                float[][] split = new float[rows.length][d];
-                for (int k = 0; k < rows.length; k++) LmHeadKernel.split(in, rows[k] * d, d, split[k]);
+                LmHeadKernel.Split[] split = new LmHeadKernel.Split[rows.length];
+                for (int k = 0; k < rows.length; k++) split[k] = LmHeadKernel.split(in, rows[k] * d, d);
                 pool.run(vocab, (from, to, worker) -> {
                     for (int v = from; v < to; v++) {
                         for (int k = 0; k < rows.length; k++) out[k * vocab + v] = LmHeadKernel.dot(e.matrix(), v, split[k]);

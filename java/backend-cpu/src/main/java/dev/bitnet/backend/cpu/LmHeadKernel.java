@@ -15,47 +15,63 @@ import java.nio.ByteOrder;
  * Logits: dot products of an f32 hidden state with f16 rows of the memory-mapped embedding, the largest read of a
  * decode step (0.66 GB for 2B4T).
  *
- * <p>Each 32-bit lane of a row holds two halves. Their f32 bits are rebuilt with shifts and masks (magnitude moved to
- * bit 13, sign to bit 31) and rebased from exponent bias 15 to 127 by one multiplication with 2^112, which is exact for
- * normal and subnormal halves alike; the even halves meet the even elements of the hidden state and the odd halves
- * the odd ones, so the hidden state is split once per step into {@link #split even and odd} halves. Non-finite
- * embedding values (which only a corrupt file holds) are not special-cased.
+ * <p>Each 32-bit lane of a row holds two halves. Their f32 bit patterns are rebuilt with an arithmetic shift right by
+ * 3 and one mask (the sign stays in bit 31, exponent and mantissa land in bits 27..13); read as f32 such a pattern is
+ * the half's value times 2^-112, exactly, subnormals included. Instead of multiplying every weight by 2^112, the
+ * hidden state is multiplied by it once per step ({@link #split}), so each product — and so every fma — is exactly
+ * the one of the unscaled values. For hidden states large enough that the pre-scaling could overflow, part of the
+ * power of two is applied to the sum instead ({@link Split#post}). The even halves meet the even elements of the
+ * hidden state and the odd halves the odd ones. Non-finite embedding values (a corrupt file) are not special-cased.
  */
 final class LmHeadKernel {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
-    private static final float REBIAS = 0x1p112f;
     private static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(F.length() * 8));
+    private static final int MASK = 0x8FFFE000; // sign and the 15 bits of exponent+mantissa, nothing else
 
     private LmHeadKernel() {
     }
 
-    /** {@code out[0..d/2)} = even elements of x's row, {@code out[d/2..d)} = odd ones. */
-    static void split(float[] x, int offset, int d, float[] out) {
-        int half = d / 2;
-        for (int i = 0; i < half; i++) {
-            out[i] = x[offset + 2 * i];
-            out[half + i] = x[offset + 2 * i + 1];
-        }
+    /**
+     * A hidden state prepared for {@link #dot(F16Matrix, int, Split)}: {@code values[0..d/2)} the even elements and
+     * {@code values[d/2..d)} the odd ones, times {@code 2^112 / post}.
+     */
+    record Split(float[] values, float post) {
     }
 
-    /** Dot product of embedding row {@code row} (even width) with a hidden state already {@link #split}. */
-    static float dot(F16Matrix e, int row, float[] split) {
+    static Split split(float[] x, int offset, int d) {
+        float amax = 0f;
+        for (int i = 0; i < d; i++) amax = Math.max(amax, Math.abs(x[offset + i]));
+        int excess = Math.max(0, Math.getExponent(amax) - 12); // keeps |x| * 2^112 below 2^125
+        float pre = Math.scalb(1f, 112 - excess), post = Math.scalb(1f, excess);
+        float[] v = new float[d];
+        int half = d / 2;
+        for (int i = 0; i < half; i++) {
+            v[i] = x[offset + 2 * i] * pre;
+            v[half + i] = x[offset + 2 * i + 1] * pre;
+        }
+        return new Split(v, post);
+    }
+
+    /** Dot product of embedding row {@code row} (even width) with a hidden state prepared by {@link #split}. */
+    static float dot(F16Matrix e, int row, Split x) {
         int d = e.cols(), pairs = d / 2;
+        float[] v = x.values();
         long base = (long) row * d * 2;
         FloatVector even = FloatVector.zero(F), odd = even;
         int p = 0, bound = I.loopBound(pairs);
         for (; p < bound; p += I.length()) {
-            IntVector v = IntVector.fromMemorySegment(I, e.data(), base + 4L * p, ByteOrder.LITTLE_ENDIAN);
-            IntVector lo = v.and(0x7FFF).lanewise(VectorOperators.LSHL, 13)
-                    .or(v.and(0x8000).lanewise(VectorOperators.LSHL, 16));
-            IntVector hi = v.lanewise(VectorOperators.LSHR, 3).and(0x7FFF << 13).or(v.and(0x80000000));
-            even = lo.reinterpretAsFloats().mul(REBIAS).fma(FloatVector.fromArray(F, split, p), even);
-            odd = hi.reinterpretAsFloats().mul(REBIAS).fma(FloatVector.fromArray(F, split, pairs + p), odd);
+            IntVector w = IntVector.fromMemorySegment(I, e.data(), base + 4L * p, ByteOrder.LITTLE_ENDIAN);
+            IntVector lo = w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 3).and(MASK);
+            IntVector hi = w.lanewise(VectorOperators.ASHR, 3).and(MASK);
+            even = lo.reinterpretAsFloats().fma(FloatVector.fromArray(F, v, p), even);
+            odd = hi.reinterpretAsFloats().fma(FloatVector.fromArray(F, v, pairs + p), odd);
         }
         float sum = even.add(odd).reduceLanes(VectorOperators.ADD);
-        for (; p < pairs; p++) sum += e.get(row, 2 * p) * split[p] + e.get(row, 2 * p + 1) * split[pairs + p];
-        return sum;
+        for (; p < pairs; p++) { // v * 2^-112 undoes the pre-scaling exactly
+            sum += e.get(row, 2 * p) * Math.scalb(v[p], -112) + e.get(row, 2 * p + 1) * Math.scalb(v[pairs + p], -112);
+        }
+        return sum * x.post();
     }
 
     /** {@code scale[row] * dot(x, q[row])} for an int8-per-row LM head (bytes widened to f32 lanes). */

@@ -24,7 +24,8 @@ import java.util.concurrent.TimeUnit;
 public class LmHeadBenchmark {
     private static final int ROWS = 16384, DIM = 2560;
     private F16Matrix embedding;
-    private float[] x, split;
+    private float[] x;
+    private LmHeadKernel.Split split;
 
     @Setup
     public void setup() {
@@ -34,8 +35,7 @@ public class LmHeadBenchmark {
         embedding = new F16Matrix(ROWS, DIM, m);
         x = new float[DIM];
         for (int i = 0; i < DIM; i++) x[i] = (float) r.nextGaussian();
-        split = new float[DIM];
-        LmHeadKernel.split(x, 0, DIM, split);
+        split = LmHeadKernel.split(x, 0, DIM);
     }
 
     @Benchmark

@@ -1,0 +1,48 @@
+package dev.bitnet.backend.cpu;
+
+import dev.bitnet.quant.F16Matrix;
+import org.junit.jupiter.api.Test;
+
+import java.lang.foreign.MemorySegment;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The f16 logit kernel against a double-precision dot product of the same halves: every half pattern class (normal,
+ * subnormal, zero, both signs, the largest), hidden states of ordinary and of huge magnitude (the pre-scaling's
+ * overflow guard), widths with and without a scalar tail.
+ */
+class LmHeadKernelTest {
+    @Test
+    void matchesADoublePrecisionDotProduct() {
+        SplittableRandom r = new SplittableRandom(5);
+        for (int d : new int[]{64, 2560, 2570}) {
+            int rows = 64;
+            short[] h = new short[rows * d];
+            for (int i = 0; i < h.length; i++) {
+                h[i] = switch (i % 7) {
+                    case 0 -> (short) r.nextInt(0x0400);              // subnormal, positive
+                    case 1 -> (short) (0x8000 | r.nextInt(0x0400));   // subnormal, negative
+                    case 2 -> (short) (i % 2 == 0 ? 0x7BFF : 0xFBFF); // +-65504
+                    default -> Float.floatToFloat16((float) r.nextGaussian());
+                };
+            }
+            F16Matrix e = new F16Matrix(rows, d, MemorySegment.ofArray(h));
+            for (float magnitude : new float[]{1f, 1e-30f, 3e4f, 1e9f}) {
+                float[] x = new float[d];
+                for (int i = 0; i < d; i++) x[i] = (float) (r.nextGaussian() * magnitude);
+                LmHeadKernel.Split split = LmHeadKernel.split(x, 0, d);
+                for (int row = 0; row < rows; row++) {
+                    double exact = 0, scale = 0;
+                    for (int c = 0; c < d; c++) {
+                        exact += (double) e.get(row, c) * x[c];
+                        scale += Math.abs((double) e.get(row, c) * x[c]);
+                    }
+                    assertEquals(exact, LmHeadKernel.dot(e, row, split), 1e-5 * scale + Double.MIN_VALUE,
+                            "d=" + d + " |x|~" + magnitude + " row " + row);
+                }
+            }
+        }
+    }
+}
