@@ -65,6 +65,7 @@ public final class Main {
     public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
         boolean verbose = Arrays.asList(args).contains(VerboseOption.NAME);
         CommandLine cli = new CommandLine(new Main(in));
+        SectionedOptionList.install(cli);
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {

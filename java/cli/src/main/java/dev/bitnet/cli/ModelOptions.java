@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 import java.nio.file.Path;
 
 /** The model file and how to load it: backend, threads, activation, context, KV cache type (a picocli mixin). */
-public final class ModelOptions {
+public final class ModelOptions implements HelpSection {
     @Mixin
     ModelFileOption file;
 
@@ -36,6 +36,11 @@ public final class ModelOptions {
     @Option(names = "--lm-head", paramLabel = "f16|q8", defaultValue = "f16",
             description = "LM head: f16 (exact, as in the file) or q8 (int8 rows quantised at load: half the bytes per token) (default: ${DEFAULT-VALUE})")
     String lmHead;
+
+    @Override
+    public String helpHeading() {
+        return "Model and loading";
+    }
 
     /** The model file, checked to exist. */
     Path model() {

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** Sampling and length options (a picocli mixin); the defaults are llama.cpp's. */
-public final class SamplingOptions {
+public final class SamplingOptions implements HelpSection {
     @Option(names = {"-n", "--n-predict"}, paramLabel = "N", defaultValue = "128",
             description = "most tokens to generate (default: ${DEFAULT-VALUE})")
     int maxTokens;
@@ -43,6 +43,11 @@ public final class SamplingOptions {
     List<String> stops = new ArrayList<>();
 
     private Long seedInUse;
+
+    @Override
+    public String helpHeading() {
+        return "Sampling and length";
+    }
 
     /** The seed of this run: {@code --seed}, or one drawn once per command. */
     long seedInUse() {

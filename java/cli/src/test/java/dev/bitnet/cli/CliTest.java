@@ -185,6 +185,28 @@ class CliTest {
     }
 
     @Test
+    void helpGroupsTheSharedOptions() {
+        String help = run("generate", "--help").out();
+        int model = help.indexOf("\nModel and loading:\n"), sampling = help.indexOf("\nSampling and length:\n");
+        assertTrue(model > 0 && sampling > model, help);
+        assertTrue(help.indexOf("--backend") > model && help.indexOf("--backend") < sampling, help);
+        assertTrue(help.indexOf("--temperature") > sampling, help);
+        assertTrue(help.indexOf("--json") < model, "the command's own options come first:\n" + help);
+        assertTrue(run("chat", "--help").out().contains("\nSampling and length:\n"));
+    }
+
+    @Test
+    void unexpectedFailuresAreOneLineWithExitCode3() {
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        int code = ErrorReport.report(new IllegalStateException("broken\ninvariant"), false,
+                new PrintStream(buffer, true, StandardCharsets.UTF_8));
+        assertEquals(Main.EXIT_INTERNAL, code);
+        String err = buffer.toString(StandardCharsets.UTF_8);
+        assertEquals(1, err.lines().count(), err);
+        assertTrue(err.startsWith("internal error: java.lang.IllegalStateException: broken invariant (run with --verbose"), err);
+    }
+
+    @Test
     void usageErrorsExitWith2() {
         Run r = run("generate", "-m", model.toString());
         assertEquals(2, r.code());
