@@ -130,7 +130,7 @@ public final class GgufFile implements AutoCloseable {
             raw.add(new RawTensor(name, dims, typeId, offset));
         }
         long dataStart = align(r.position(), alignment);
-        r.skipTo(dataStart);
+        if (tensorCount > 0) r.skipTo(dataStart); // a file without tensors may end right after its metadata
 
         Map<String, GgufTensorInfo> tensors = new LinkedHashMap<>();
         for (RawTensor t : raw) {
