@@ -41,4 +41,9 @@ final class Layouts {
         int bits = Float.floatToRawIntBits(value);
         for (int i = 0; i < 4; i++) dst[offset + i] = (byte) (bits >> (8 * i));
     }
+
+    /** Whether some 2-bit field of a byte of 2-bit ternary codes holds the invalid code 3 (both bits set). */
+    static boolean hasCode3(int packed) {
+        return (packed & (packed >> 1) & 0x55) != 0;
+    }
 }

@@ -203,4 +203,32 @@ class GgufBadInputTest {
         new GgufWriter().putUInt32(GgufFile.ALIGNMENT_KEY, 24).write(odd);
         assertContains(error("align.gguf", Files.readAllBytes(odd)), "general.alignment", "24", "power of two");
     }
+
+    @Test
+    void randomCorruptionNeverEscapesAsARawException() throws IOException {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(12);
+        int header = good.length - (8 * 34 + 96 + 256);
+        Path file = dir.resolve("fuzz.gguf");
+        int failures = 0;
+        for (int round = 0; round < 3000; round++) {
+            byte[] b = good.clone();
+            for (int k = 1 + r.nextInt(4); k > 0; k--) {
+                int at = r.nextInt(header);
+                b[at] = switch (r.nextInt(3)) {
+                    case 0 -> (byte) r.nextInt(256);
+                    case 1 -> (byte) (b[at] ^ (1 << r.nextInt(8)));
+                    default -> (byte) 0xFF;
+                };
+            }
+            if (r.nextInt(4) == 0) b = Arrays.copyOf(b, r.nextInt(b.length));
+            Files.write(file, b);
+            try (GgufFile f = GgufFile.open(file)) {
+                for (GgufTensorInfo t : f.tensors()) f.data(t); // every accepted tensor's data is inside the file
+            } catch (ModelFormatException e) {
+                failures++;
+                assertTrue(e.getMessage().startsWith(file.toString()), e.getMessage());
+            }
+        }
+        assertTrue(failures > 1000, "most mutations must be caught: " + failures);
+    }
 }
