@@ -82,7 +82,7 @@ public final class GgufFile implements AutoCloseable {
         r.context = "the version";
         long version = r.u32();
         if (version != 2 && version != 3) {
-            throw new ModelFormatException(path + ": GGUF version " + version + " is not supported (expected 2 or 3)");
+            throw new ModelFormatException(path + ": GGUF version " + version + " (at offset 4) is not supported (expected 2 or 3)");
         }
         r.context = "the tensor count";
         long tensorCount = r.count(24);
@@ -118,6 +118,7 @@ public final class GgufFile implements AutoCloseable {
 
         List<RawTensor> raw = new ArrayList<>();
         for (long i = 0; i < tensorCount; i++) {
+            long infoAt = r.position();
             r.context = "the name of tensor " + i;
             String name = r.string();
             r.context = "tensor '" + name + "'";
@@ -127,16 +128,16 @@ public final class GgufFile implements AutoCloseable {
             for (int d = 0; d < nDims; d++) dims[d] = r.u64();
             long typeId = r.u32();
             long offset = r.u64();
-            raw.add(new RawTensor(name, dims, typeId, offset));
+            raw.add(new RawTensor(name, infoAt, dims, typeId, offset));
         }
         long dataStart = align(r.position(), alignment);
-        r.skipTo(dataStart);
+        if (tensorCount > 0) r.skipTo(dataStart); // a file without tensors may end right after its metadata
 
         Map<String, GgufTensorInfo> tensors = new LinkedHashMap<>();
         for (RawTensor t : raw) {
             GgufTensorInfo info = t.check(path, dataStart, data.byteSize(), alignment);
             if (tensors.put(info.name(), info) != null) {
-                throw new ModelFormatException(path + ": tensor '" + info.name() + "' appears twice");
+                throw new ModelFormatException(t.where(path) + " appears twice: tensor names must be unique");
             }
         }
         return new GgufFile(path, arena, data, (int) version, alignment, Collections.unmodifiableMap(metadata),
@@ -144,20 +145,25 @@ public final class GgufFile implements AutoCloseable {
     }
 
     /** A tensor entry as read, before its type and extent are checked. */
-    private record RawTensor(String name, long[] dims, long typeId, long offset) {
+    private record RawTensor(String name, long infoAt, long[] dims, long typeId, long offset) {
+        /** "file: tensor 'x' (info at offset N)": the start of every message about this tensor. */
+        private String where(Path path) {
+            return path + ": tensor '" + name + "' (info at offset " + infoAt + ")";
+        }
+
         GgufTensorInfo check(Path path, long dataStart, long fileSize, int alignment) {
             GgmlType type = GgmlType.byId((int) Math.min(typeId, Integer.MAX_VALUE));
             if (type == null) {
-                throw new ModelFormatException(path + ": tensor '" + name + "' has unknown ggml type id " + typeId
+                throw new ModelFormatException(where(path) + " has unknown ggml type id " + typeId
                         + " (supported: " + GgmlType.supportedList() + ")");
             }
             long elements = 1;
             for (long d : dims) {
-                if (d <= 0) throw new ModelFormatException(path + ": tensor '" + name + "' has dimension " + d + ", expected > 0");
+                if (d <= 0) throw new ModelFormatException(where(path) + " has dimension " + d + " in " + shape(dims) + ", expected > 0");
                 try {
                     elements = Math.multiplyExact(elements, d);
                 } catch (ArithmeticException e) {
-                    throw new ModelFormatException(path + ": tensor '" + name + "' has absurd dimensions "
+                    throw new ModelFormatException(where(path) + " has absurd dimensions "
                             + shape(dims) + " (element count overflows)");
                 }
             }
@@ -168,16 +174,20 @@ public final class GgufFile implements AutoCloseable {
                 bytes = Long.MAX_VALUE;
             }
             if (bytes < 0) {
-                throw new ModelFormatException(path + ": tensor '" + name + "' of type " + type + " has " + elements
+                throw new ModelFormatException(where(path) + " of type " + type + " " + shape(dims) + " has " + elements
                         + " elements, not a multiple of its block size " + type.blockSize());
             }
+            if (type != GgmlType.I2_S && dims[0] % type.blockSize() != 0) { // I2_S blocks run over the whole tensor
+                throw new ModelFormatException(where(path) + " of type " + type + " " + shape(dims) + " has rows of "
+                        + dims[0] + " values, not a multiple of its block size " + type.blockSize());
+            }
             if (offset % alignment != 0) {
-                throw new ModelFormatException(path + ": tensor '" + name + "' data offset " + offset
-                        + " is not aligned to " + alignment);
+                throw new ModelFormatException(where(path) + " has data offset " + offset
+                        + " (relative to the data section at " + dataStart + "), not a multiple of the alignment " + alignment);
             }
             long start = dataStart + offset;
             if (start < 0 || bytes > fileSize || start > fileSize - bytes) {
-                throw new ModelFormatException(path + ": tensor '" + name + "' (" + type + " " + shape(dims) + ", "
+                throw new ModelFormatException(where(path) + " (" + type + " " + shape(dims) + ", "
                         + bytes + " bytes at file offset " + start + ") runs past the end of the file ("
                         + fileSize + " bytes); the file is truncated or corrupt");
             }

@@ -78,7 +78,7 @@ final class GgufReader {
         long n = u64();
         if (n > remaining() / Math.max(1, minBytes)) {
             throw new ModelFormatException(path + ": truncated or corrupt: " + context + " at offset " + at + " claims "
-                    + n + " entries but only " + remaining() + " bytes are left");
+                    + n + " entries (at least " + minBytes + " bytes each) but only " + remaining() + " bytes are left");
         }
         return n;
     }

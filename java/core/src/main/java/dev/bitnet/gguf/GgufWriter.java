@@ -16,8 +16,11 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * Writes GGUF v3 files (the layout {@link GgufFile} reads): metadata first, then tensors whose data is produced one at
- * a time when the file is written, so multi-gigabyte files never sit in memory.
+ * Writes GGUF v3 files (the layout {@link GgufFile} reads): magic, version 3, counts, the metadata in insertion order,
+ * the tensor infos (offsets relative to the data section, each tensor's data padded with zeros to 32 bytes), zero
+ * padding to 32, then the tensors. Tensor data is produced one tensor at a time when the file is written, so
+ * multi-gigabyte files never sit in memory. Scalars are written with the type of the putter; arrays take a
+ * primitive array (int[], long[], float[], double[], boolean[], byte[], short[]) or a List of boxed values / strings.
  */
 public final class GgufWriter {
     /** A typed metadata value. */
@@ -32,6 +35,36 @@ public final class GgufWriter {
 
     public GgufWriter putString(String key, String v) {
         return put(key, new Value(GgufValueType.STRING, v, null));
+    }
+
+    public GgufWriter putUInt8(String key, int v) {
+        return put(key, new Value(GgufValueType.UINT8, v, null));
+    }
+
+    public GgufWriter putInt8(String key, int v) {
+        return put(key, new Value(GgufValueType.INT8, v, null));
+    }
+
+    public GgufWriter putUInt16(String key, int v) {
+        return put(key, new Value(GgufValueType.UINT16, v, null));
+    }
+
+    public GgufWriter putInt16(String key, int v) {
+        return put(key, new Value(GgufValueType.INT16, v, null));
+    }
+
+    public GgufWriter putInt64(String key, long v) {
+        return put(key, new Value(GgufValueType.INT64, v, null));
+    }
+
+    public GgufWriter putFloat64(String key, double v) {
+        return put(key, new Value(GgufValueType.FLOAT64, v, null));
+    }
+
+    /** An array of any element type but ARRAY: a List of boxed values / strings, or a primitive array. */
+    public GgufWriter putArray(String key, GgufValueType elementType, Object values) {
+        if (elementType == GgufValueType.ARRAY) throw new IllegalArgumentException("nested arrays are not written");
+        return put(key, new Value(GgufValueType.ARRAY, values, elementType));
     }
 
     public GgufWriter putUInt32(String key, long v) {
@@ -79,6 +112,7 @@ public final class GgufWriter {
 
     /** Adds a tensor; {@code data} is called once, when the file is written. */
     public GgufWriter addTensor(String name, GgmlType type, long[] dims, Supplier<byte[]> data) {
+        checkShape(name, type, dims);
         tensors.add(new PendingTensor(name, type, dims.clone(), data));
         return this;
     }
@@ -120,6 +154,21 @@ public final class GgufWriter {
         };
     }
 
+    private static long checkShape(String name, GgmlType type, long[] dims) {
+        if (dims.length < 1 || dims.length > 4) throw new IllegalArgumentException("tensor '" + name + "' needs 1 to 4 dimensions");
+        long elements = 1;
+        for (long d : dims) {
+            if (d <= 0) throw new IllegalArgumentException("tensor '" + name + "' has dimension " + d);
+            elements = Math.multiplyExact(elements, d);
+        }
+        long bytes = type.byteSize(elements);
+        if (bytes < 0) {
+            throw new IllegalArgumentException("tensor '" + name + "': " + elements + " elements are not a whole number of "
+                    + type + " blocks of " + type.blockSize());
+        }
+        return bytes;
+    }
+
     public GgufWriter removeTensor(String name) {
         tensors.removeIf(t -> t.name().equals(name));
         return this;
@@ -128,7 +177,10 @@ public final class GgufWriter {
     /** Replaces a tensor's type, shape and data, keeping its place. */
     public GgufWriter replaceTensor(String name, GgmlType type, long[] dims, byte[] data) {
         for (int i = 0; i < tensors.size(); i++) {
-            if (tensors.get(i).name().equals(name)) tensors.set(i, new PendingTensor(name, type, dims.clone(), () -> data));
+            if (tensors.get(i).name().equals(name)) {
+                checkShape(name, type, dims);
+                tensors.set(i, new PendingTensor(name, type, dims.clone(), () -> data));
+            }
         }
         return this;
     }
@@ -149,9 +201,7 @@ public final class GgufWriter {
             long[] sizes = new long[tensors.size()];
             for (int i = 0; i < tensors.size(); i++) {
                 PendingTensor t = tensors.get(i);
-                long elements = 1;
-                for (long d : t.dims()) elements *= d;
-                sizes[i] = t.type().byteSize(elements);
+                sizes[i] = checkShape(t.name(), t.type(), t.dims());
                 s.string(t.name());
                 s.u32(t.dims().length);
                 for (long d : t.dims()) s.u64(d);
@@ -190,7 +240,8 @@ public final class GgufWriter {
         }
 
         private void flushBuf() throws IOException {
-            bytes(java.util.Arrays.copyOf(buf.array(), buf.position()));
+            out.write(buf.array(), 0, buf.position());
+            pos += buf.position();
             buf.clear();
         }
 
@@ -243,6 +294,26 @@ public final class GgufWriter {
                         case float[] a -> {
                             u64(a.length);
                             for (float x : a) value(elementType, x, null);
+                        }
+                        case long[] a -> {
+                            u64(a.length);
+                            for (long x : a) value(elementType, x, null);
+                        }
+                        case double[] a -> {
+                            u64(a.length);
+                            for (double x : a) value(elementType, x, null);
+                        }
+                        case short[] a -> {
+                            u64(a.length);
+                            for (short x : a) value(elementType, x, null);
+                        }
+                        case byte[] a -> {
+                            u64(a.length);
+                            for (byte x : a) value(elementType, x, null);
+                        }
+                        case boolean[] a -> {
+                            u64(a.length);
+                            for (boolean x : a) value(elementType, x, null);
                         }
                         case List<?> list -> {
                             u64(list.size());

@@ -1,5 +1,7 @@
 package dev.bitnet.quant;
 
+import dev.bitnet.gguf.ModelFormatException;
+
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -13,8 +15,12 @@ abstract class BlockTernaryCodec implements TernaryCodec {
     /** Bytes of packed trits before the f16 d. */
     abstract int packedBytes();
 
-    /** Decodes one block's packed bytes at {@code base} into {@code out[first, first + 256)}. */
-    abstract void decodeBlock(MemorySegment src, long base, byte[] out, int first);
+    /**
+     * Decodes one block's packed bytes at {@code base} into {@code out[first, first + 256)}.
+     *
+     * @return -1, or the index within the block of a byte holding an invalid code (then {@code out} is undefined)
+     */
+    abstract int decodeBlock(MemorySegment src, long base, byte[] out, int first);
 
     /** Packs {@code trits[first, first + 256)} into {@code dst[base, base + packedBytes())}. */
     abstract void encodeBlock(byte[] trits, int first, byte[] dst, int base);
@@ -28,7 +34,11 @@ abstract class BlockTernaryCodec implements TernaryCodec {
         BlockScale scale = new BlockScale(where);
         for (int b = 0; b < out.length / BLOCK; b++) {
             long base = (long) b * blockBytes();
-            decodeBlock(src, base, out, b * BLOCK);
+            int bad = decodeBlock(src, base, out, b * BLOCK);
+            if (bad >= 0) {
+                throw new ModelFormatException(where + ": invalid " + type() + " code 3 in the byte at data offset "
+                        + (base + bad) + " (block " + b + "; codes are 0, 1, 2)");
+            }
             boolean nonZero = false;
             for (int i = b * BLOCK; i < (b + 1) * BLOCK && !nonZero; i++) nonZero = out[i] != 0;
             scale.accept(b, Layouts.f16(src, base + packedBytes()), nonZero);

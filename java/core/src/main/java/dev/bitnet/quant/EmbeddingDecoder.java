@@ -9,7 +9,10 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.EnumSet;
 
-/** Gives the token embedding as f16 whatever its file type (F16: the mapped slice itself; else converted). */
+/**
+ * Gives the token embedding as f16 whatever its file type: F16 is the mapped slice itself (no copy); F32, BF16, Q8_0
+ * and Q6_K are decoded ({@link FloatCodec}) row by row into new off-heap f16 memory. Rows are ne1, columns ne0.
+ */
 public final class EmbeddingDecoder {
     private static final EnumSet<GgmlType> FLOAT_TYPES =
             EnumSet.of(GgmlType.F32, GgmlType.F16, GgmlType.BF16, GgmlType.Q8_0, GgmlType.Q6_K);

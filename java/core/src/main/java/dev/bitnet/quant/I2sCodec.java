@@ -27,7 +27,7 @@ final class I2sCodec implements TernaryCodec {
             int base = b * BLOCK_BYTES, first = b * BLOCK;
             for (int i = 0; i < BLOCK_BYTES; i++) {
                 int p = packed[base + i] & 0xFF;
-                if ((p & (p >> 1) & 0x55) != 0) { // some 2-bit field holds code 3
+                if (Layouts.hasCode3(p)) {
                     throw new ModelFormatException(where + ": invalid I2_S code 3 in the byte at data offset "
                             + (base + i) + " (codes are 0, 1, 2)");
                 }

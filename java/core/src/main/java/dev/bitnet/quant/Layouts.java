@@ -22,13 +22,28 @@ final class Layouts {
     }
 
     static void putF16(byte[] dst, int offset, float value) {
-        short h = Float.floatToFloat16(value);
-        dst[offset] = (byte) h;
-        dst[offset + 1] = (byte) (h >> 8);
+        putU16(dst, offset, Float.floatToFloat16(value));
+    }
+
+    static void putU16(byte[] dst, int offset, short value) {
+        dst[offset] = (byte) value;
+        dst[offset + 1] = (byte) (value >> 8);
+    }
+
+    /** max |values[from, from + n)|. */
+    static float maxAbs(float[] values, int from, int n) {
+        float m = 0;
+        for (int i = from; i < from + n; i++) m = Math.max(m, Math.abs(values[i]));
+        return m;
     }
 
     static void putF32(byte[] dst, int offset, float value) {
         int bits = Float.floatToRawIntBits(value);
         for (int i = 0; i < 4; i++) dst[offset + i] = (byte) (bits >> (8 * i));
+    }
+
+    /** Whether some 2-bit field of a byte of 2-bit ternary codes holds the invalid code 3 (both bits set). */
+    static boolean hasCode3(int packed) {
+        return (packed & (packed >> 1) & 0x55) != 0;
     }
 }

@@ -40,11 +40,12 @@ final class Tq1Codec extends BlockTernaryCodec {
     }
 
     @Override
-    void decodeBlock(MemorySegment src, long base, byte[] out, int first) {
+    int decodeBlock(MemorySegment src, long base, byte[] out, int first) { // every byte value decodes to trits
         for (int i = 0; i < 52; i++) {
             int q = Layouts.u8(src, base + i);
             for (int n = 0; n < tritsIn(i); n++) out[first + valueIndex(i, n)] = (byte) (((((q * POW3[n]) & 0xFF) * 3) >> 8) - 1);
         }
+        return -1;
     }
 
     @Override

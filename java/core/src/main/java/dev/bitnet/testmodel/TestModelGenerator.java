@@ -150,28 +150,32 @@ public final class TestModelGenerator {
         }
     }
 
+    /** Values per chunk when encoding the embedding: a whole number of blocks of every float type. */
+    private static final int EMBEDDING_CHUNK = 1 << 16;
+
+    /**
+     * The embedding, gaussian * 0.5, in any float type (F32, F16, BF16, Q8_0, Q6_K); encoded a chunk at a time so the
+     * 2B4T-sized embedding never needs its f32 values in memory at once.
+     */
     private static byte[] embedding(TestModelSpec s, String name) {
+        GgmlType type = s.embeddingType();
+        if (type.isTernary()) throw new IllegalArgumentException("embedding type " + type + " is not a float type");
         SplittableRandom r = random(s, name);
-        int n = Math.multiplyExact(s.vocabSize(), s.dim());
-        float[] values = new float[n];
-        for (int i = 0; i < n; i++) values[i] = (float) (0.5 * r.nextGaussian());
-        return switch (s.embeddingType()) {
-            case F16 -> {
-                byte[] out = new byte[2 * n];
-                for (int i = 0; i < n; i++) {
-                    short h = Float.floatToFloat16(values[i]);
-                    out[2 * i] = (byte) h;
-                    out[2 * i + 1] = (byte) (h >> 8);
-                }
-                yield out;
-            }
-            case F32 -> {
-                byte[] out = new byte[4 * n];
-                java.nio.ByteBuffer.wrap(out).order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(values);
-                yield out;
-            }
-            case Q8_0 -> FloatCodecs.encodeQ8_0(values);
-            default -> throw new IllegalArgumentException("embedding type " + s.embeddingType() + " is not generated");
-        };
+        long n = (long) s.vocabSize() * s.dim();
+        long size = type.byteSize(n);
+        if (size < 0 || size > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("a " + type + " embedding of " + n + " values cannot be generated");
+        }
+        byte[] out = new byte[(int) size];
+        int written = 0;
+        for (long done = 0; done < n; ) {
+            float[] values = new float[(int) Math.min(EMBEDDING_CHUNK, n - done)];
+            for (int i = 0; i < values.length; i++) values[i] = (float) (0.5 * r.nextGaussian());
+            byte[] chunk = FloatCodecs.encode(type, values);
+            System.arraycopy(chunk, 0, out, written, chunk.length);
+            written += chunk.length;
+            done += values.length;
+        }
+        return out;
     }
 }

@@ -62,7 +62,15 @@ public record TestModelSpec(String architecture, int dim, int layers, int heads,
         return new TestModelSpec(architecture, dim, layers, heads, kvHeads, ffnDim, vocabSize, contextLength, weightType, embeddingType, b, vocab, seed);
     }
 
-    /** The vocabulary; for the Llama 3 files the size becomes 128,256. */
+    /** The Llama 3 vocabulary's size (ids 128000.. are its special tokens). */
+    public static final int LLAMA3_VOCAB_SIZE = 128256;
+
+    /** The vocabulary: the Llama 3 files set the size to 128,256; a synthetic vocabulary keeps this spec's size. */
+    public TestModelSpec withVocab(VocabSource v) {
+        return withVocab(v, v instanceof VocabSource.Llama3Files ? LLAMA3_VOCAB_SIZE : vocabSize);
+    }
+
+    /** The vocabulary and its size (the Llama 3 files need 128,256). */
     public TestModelSpec withVocab(VocabSource v, int size) {
         return new TestModelSpec(architecture, dim, layers, heads, kvHeads, ffnDim, size, contextLength, weightType, embeddingType, separateScales, v, seed);
     }

@@ -111,6 +111,62 @@ class TernaryCodecsTest {
         }
     }
 
+    /** ggml's dequantize_row_tq1_0 / _tq2_0 loop structure: values emitted in order through one output cursor. */
+    static byte[] ggmlDequantize(GgmlType type, byte[] raw, int n) {
+        int[] pow3 = {1, 3, 9, 27, 81, 243};
+        byte[] y = new byte[n];
+        int yi = 0;
+        for (int blk = 0; blk < n / 256; blk++) {
+            int x = blk * type.blockBytes();
+            if (type == GgmlType.TQ2_0) {
+                for (int j = 0; j < 64; j += 32)
+                    for (int l = 0; l < 4; l++)
+                        for (int m = 0; m < 32; m++) y[yi++] = (byte) (((raw[x + j + m] >> (l * 2)) & 3) - 1);
+                continue;
+            }
+            for (int j = 0; j < 32; j += 32)
+                for (int nn = 0; nn < 5; nn++)
+                    for (int m = 0; m < 32; m++) y[yi++] = (byte) ((((raw[x + j + m] * pow3[nn]) & 0xFF) * 3 >> 8) - 1);
+            for (int j = 32; j < 48; j += 16)
+                for (int nn = 0; nn < 5; nn++)
+                    for (int m = 0; m < 16; m++) y[yi++] = (byte) ((((raw[x + j + m] * pow3[nn]) & 0xFF) * 3 >> 8) - 1);
+            for (int nn = 0; nn < 4; nn++)
+                for (int j = 0; j < 4; j++) y[yi++] = (byte) ((((raw[x + 48 + j] * pow3[nn]) & 0xFF) * 3 >> 8) - 1);
+        }
+        return y;
+    }
+
+    @Test
+    void randomBytesDecodeAsGgmlDoes() {
+        SplittableRandom r = new SplittableRandom(77);
+        for (GgmlType type : new GgmlType[]{GgmlType.TQ1_0, GgmlType.TQ2_0}) {
+            for (int blocks : new int[]{1, 3, 10}) {
+                byte[] raw = new byte[blocks * type.blockBytes()];
+                r.nextBytes(raw);
+                for (int b = 0; b < blocks; b++) {
+                    int at = b * type.blockBytes();
+                    if (type == GgmlType.TQ2_0) { // code 3 is invalid: map it to 2 (+1)
+                        for (int i = at; i < at + 64; i++) raw[i] = (byte) (raw[i] & ~((raw[i] & 0xAA) >> 1 & raw[i] & 0x55));
+                    }
+                    putHalf(raw, at + type.blockBytes() - 2, 0.75f);
+                }
+                byte[] out = new byte[blocks * 256];
+                assertEquals(0.75f, TernaryCodec.of(type).decode(MemorySegment.ofArray(raw), out, "t"));
+                assertArrayEquals(ggmlDequantize(type, raw, out.length), out, type + " x" + blocks);
+            }
+        }
+    }
+
+    @Test
+    void invalidTq2CodeIsReported() {
+        byte[] packed = packTq2(randomTrits(512, 3), 1f);
+        packed[66 + 10] = (byte) 0x30; // code 3 in bits 5-4 of block 1's byte 10
+        ModelFormatException e = assertThrows(ModelFormatException.class,
+                () -> TernaryCodec.of(GgmlType.TQ2_0).decode(MemorySegment.ofArray(packed), new byte[512], "f: tensor 'w'"));
+        assertTrue(e.getMessage().contains("tensor 'w'") && e.getMessage().contains("offset 76")
+                && e.getMessage().contains("block 1"), e.getMessage());
+    }
+
     @Test
     void invalidI2sCodeIsReported() {
         byte[] packed = packI2s(randomTrits(128, 1), 1f);
