@@ -101,6 +101,14 @@ public interface Backend extends AutoCloseable {
      */
     void logits(Tensor x, Tensor embedding, float[] out);
 
+    /**
+     * Bytes this backend holds in device memory (weights, KV cache, activations): 0 for backends that compute on the
+     * host, whose memory shows in the process's resident set instead.
+     */
+    default long deviceMemoryBytes() {
+        return 0;
+    }
+
     /** Frees this tensor's memory now (weights of a closed model). */
     void free(Tensor t);
 
