@@ -31,6 +31,9 @@ if command -v apt-get >/dev/null && command -v dpkg-query >/dev/null && ! pocl_i
   fi
 fi
 
+# Where PoCL is installed the OpenCL tests must run: a missing runtime then fails them instead of skipping them.
+if pocl_installed; then export BITNET_REQUIRE_OPENCL=1; echo "== PoCL installed: OpenCL tests required"; fi
+
 echo "== mvn -B verify"
 mvn -B -ntp verify
 touch dist/.built   # verify packaged dist/lib from these sources: ./bitnet need not build again
@@ -51,5 +54,13 @@ else
     *) echo "ci/test.sh: generate --json printed no result object" >&2; exit 1 ;;
   esac
   printf 'Hello!\n/exit\n' | ./bitnet chat -m "$model" -n 8 --temperature 0
+  if [ -n "${BITNET_REQUIRE_OPENCL:-}" ]; then
+    echo "== the same greedy ids on the OpenCL backend"
+    ids() { ./bitnet generate -m "$model" --prompt-ids 128000,791,6864 -n 8 --temperature 0 --json --backend "$1" </dev/null |
+            sed -n 's/.*"ids" *: *\(\[[^]]*\]\).*/\1/p'; }
+    cpu_ids=$(ids cpu); cl_ids=$(ids opencl)
+    echo "cpu $cpu_ids / opencl $cl_ids"
+    [ -n "$cpu_ids" ] && [ "$cpu_ids" = "$cl_ids" ] || { echo "ci/test.sh: cpu and opencl disagree" >&2; exit 1; }
+  fi
 fi
 echo "== all tests passed"

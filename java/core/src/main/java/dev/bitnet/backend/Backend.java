@@ -102,6 +102,17 @@ public interface Backend extends AutoCloseable {
     void logits(Tensor x, Tensor embedding, float[] out);
 
     /**
+     * Greedy decoding of the step's {@link ForwardBatch#logitRows()}: {@code ids[k]} = the first index of the largest
+     * logit of row k. A device backend computes it where the logits are, so only the ids cross to the host.
+     */
+    default void greedy(Tensor x, Tensor lmHead, int[] ids) {
+        int vocab = lmHead.rows();
+        float[] logits = new float[ids.length * vocab];
+        logits(x, lmHead, logits);
+        for (int k = 0; k < ids.length; k++) ids[k] = ScalarMath.argmax(logits, k * vocab, vocab);
+    }
+
+    /**
      * Bytes this backend holds in device memory (weights, KV cache, activations): 0 for backends that compute on the
      * host, whose memory shows in the process's resident set instead.
      */

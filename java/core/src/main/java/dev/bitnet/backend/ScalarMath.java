@@ -46,4 +46,11 @@ public final class ScalarMath {
             v[base + j + half] = x0 * sin[j] + x1 * cos[j];
         }
     }
+
+    /** The index (relative to {@code offset}) of the first largest of {@code n} values. */
+    public static int argmax(float[] x, int offset, int n) {
+        int best = 0;
+        for (int i = 1; i < n; i++) if (x[offset + i] > x[offset + best]) best = i;
+        return best;
+    }
 }

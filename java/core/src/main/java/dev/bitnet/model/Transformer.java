@@ -55,6 +55,27 @@ public final class Transformer {
 
     /** Runs one step; writes the logits of {@code batch.logitRows()} to {@code logits} ([rows, vocab]). */
     public void forward(ForwardBatch batch, KvCache cache, float[] logits) {
+        layers(batch, cache);
+        if (batch.logitRows().length > 0) {
+            b.rmsNorm(x, w.outputNorm(), c.rmsEps(), xb);
+            b.logits(xb, w.lmHead(), logits);
+        }
+    }
+
+    /**
+     * Runs one step and decodes greedily: {@code ids[k]} = the argmax of the logits of {@code batch.logitRows()[k]},
+     * found on the backend, so a device backend sends back ids instead of logits.
+     */
+    public void forwardGreedy(ForwardBatch batch, KvCache cache, int[] ids) {
+        layers(batch, cache);
+        if (batch.logitRows().length > 0) {
+            b.rmsNorm(x, w.outputNorm(), c.rmsEps(), xb);
+            b.greedy(xb, w.lmHead(), ids);
+        }
+    }
+
+    /** The embedding and every layer: leaves the step's hidden states in x. */
+    private void layers(ForwardBatch batch, KvCache cache) {
         if (batch.tokenCount() > maxTokens) {
             throw new IllegalArgumentException(batch.tokenCount() + " tokens in one step, at most " + maxTokens);
         }
@@ -80,10 +101,6 @@ public final class Transformer {
             b.rmsNorm(gate, L.ffnSubNorm(), eps, gate);
             b.bitLinear(gate, L.wDown(), xb);
             b.add(x, xb);
-        }
-        if (batch.logitRows().length > 0) {
-            b.rmsNorm(x, w.outputNorm(), eps, xb);
-            b.logits(xb, w.lmHead(), logits);
         }
     }
 

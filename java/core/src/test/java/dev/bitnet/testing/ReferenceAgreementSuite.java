@@ -1,0 +1,82 @@
+package dev.bitnet.testing;
+
+import dev.bitnet.backend.KvType;
+import dev.bitnet.gguf.GgmlType;
+import dev.bitnet.model.Activation;
+import dev.bitnet.model.LmHeadType;
+import dev.bitnet.testmodel.TestModelGenerator;
+import dev.bitnet.testmodel.TestModelSpec;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Every backend against the reference backend (the oracle) over whole models: identical greedy ids over 32 steps and
+ * logits within 1e-3 relative, for every weight format, both KV cache types, several prefill chunkings, the int8 LM
+ * head, a step mixing sequences, and the two outside engines' models. A backend's test class extends this and names
+ * the backend.
+ */
+public abstract class ReferenceAgreementSuite {
+    private static final int STEPS = 32;
+    private static final double TOLERANCE = 1e-3;
+    private static final int[] PROMPT = {5, 17, 300, 42, 99, 7, 256, 311, 64};
+
+    @TempDir
+    protected Path dir;
+
+    /** The backend selector under test ("cpu", "opencl", ...). */
+    protected abstract String backend();
+
+    @ParameterizedTest(name = "{0}, {1} threads, prefill chunk {2}, {3} cache")
+    @CsvSource({"I2_S, 1, 1, F16", "I2_S, 2, 4, F16", "I2_S, 3, 16, F32", "TQ2_0, 2, 4, F16", "TQ1_0, 2, 8, F32"})
+    void generatedModelsAgree(GgmlType type, int threads, int chunk, KvType kv) {
+        Path file = dir.resolve(type + ".gguf");
+        TestModelGenerator.write(TestModelSpec.tiny(type).withSeed(3), file);
+        GreedyRun ref = GreedyRun.run(file, "reference", 1, Activation.RELU2, kv, PROMPT, STEPS, chunk);
+        GreedyRun run = GreedyRun.run(file, backend(), threads, Activation.RELU2, kv, PROMPT, STEPS, chunk);
+        assertArrayEquals(ref.ids(), run.ids(), "greedy ids differ");
+        double diff = run.maxRelativeDifference(ref);
+        assertTrue(diff < TOLERANCE, "logits differ by " + diff);
+    }
+
+    @Test
+    void int8LmHeadAgrees() {
+        Path file = dir.resolve("q8.gguf");
+        TestModelGenerator.write(TestModelSpec.tiny(GgmlType.I2_S).withSeed(4), file);
+        GreedyRun ref = GreedyRun.run(file, "reference", 1, null, KvType.F16, PROMPT, STEPS, 4, LmHeadType.Q8);
+        GreedyRun run = GreedyRun.run(file, backend(), 2, null, KvType.F16, PROMPT, STEPS, 4, LmHeadType.Q8);
+        assertArrayEquals(ref.ids(), run.ids(), "greedy ids differ");
+        double diff = run.maxRelativeDifference(ref);
+        assertTrue(diff < TOLERANCE, "logits differ by " + diff);
+    }
+
+    @Test
+    void mixedStepAgreesWithTheReference() {
+        Path model = dir.resolve("m.gguf");
+        TestModelGenerator.write(TestModelSpec.tiny(GgmlType.TQ2_0).withSeed(22), model);
+        float[][] ref = BatchedStep.mixed(model, "reference", 1), run = BatchedStep.mixed(model, backend(), 2);
+        for (int k = 0; k < 3; k++) {
+            for (int v = 0; v < ref[k].length; v++) {
+                assertEquals(ref[k][v], run[k][v], 1e-3f * Math.max(1f, Math.abs(ref[k][v])), "sequence " + k + " logit " + v);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"bitnet-tiny-i2_s.gguf", "bitnet-tiny-tq2_0-block.gguf"})
+    void outsideModelsGiveTheOutsideEnginesTokens(String name) {
+        var expected = SharedData.referenceExpectations();
+        GreedyRun run = GreedyRun.run(SharedData.referenceModel(name), backend(), 2, null, KvType.F32,
+                expected.promptIds(), expected.greedySilu().length, 4);
+        assertArrayEquals(expected.greedySilu(), run.ids(), Arrays.toString(run.ids()));
+    }
+}
