@@ -134,6 +134,13 @@ public final class BitNetModel implements AutoCloseable {
         }
     }
 
+    /** Runs one step and picks each logit row's argmax on the backend. */
+    void forwardGreedy(ForwardBatch batch, int[] ids) {
+        synchronized (transformer) {
+            transformer.forwardGreedy(batch, cache, ids);
+        }
+    }
+
     @Override
     public void close() {
         synchronized (transformer) {

@@ -20,6 +20,8 @@ public final class Session implements AutoCloseable {
     private final int contextLength;
     private final int eotId;
     private final float[] logits;
+    private final int[] nextId = new int[1];
+    private boolean argmaxOnBackend;
     private int[] history = new int[256];   // every token fed to the model, in order
     private int fed;                        // how many of them are in the KV cache
     private int pending = -1;               // generated but not yet fed
@@ -74,6 +76,8 @@ public final class Session implements AutoCloseable {
         if (params.maxTokens() < 0) throw new BitNetException("max tokens must be >= 0");
         pending = -1;
 
+        // plain greedy decoding lets the backend pick the id where the logits are (one id, not 128K logits, comes back)
+        argmaxOnBackend = params.sampling().isPureArgmax();
         long t0 = System.nanoTime();
         prefill(input);
         double prefillSeconds = (System.nanoTime() - t0) / 1e9;
@@ -86,7 +90,7 @@ public final class Session implements AutoCloseable {
         StopReason reason = StopReason.MAX_TOKENS;
         long t1 = System.nanoTime();
         while (count < params.maxTokens()) {
-            int id = sampler.sample(logits, recentTokens(params.sampling().repeatLastN()));
+            int id = argmaxOnBackend ? nextId[0] : sampler.sample(logits, recentTokens(params.sampling().repeatLastN()));
             generated[count++] = id;
             if (id == eotId || id == model.tokenizer().eosId()) {
                 pending = id;
@@ -118,7 +122,10 @@ public final class Session implements AutoCloseable {
                 decodeSeconds);
     }
 
-    /** Feeds the prompt in chunks of the model's step size; the logits of its last token end up in {@link #logits}. */
+    /**
+     * Feeds the prompt in chunks of the model's step size; the logits of its last token end up in {@link #logits} (or
+     * their argmax in {@link #nextId}).
+     */
     private void prefill(int[] input) {
         int chunk = model.maxStepTokens();
         for (int start = 0; start < input.length; start += chunk) {
@@ -132,7 +139,8 @@ public final class Session implements AutoCloseable {
         ForwardBatch one = ForwardBatch.single(tokens, fed, blockTable.blocks(), BitNetModel.KV_BLOCK_SIZE);
         ForwardBatch batch = wantLogits ? one : new ForwardBatch(one.tokens(), one.positions(), one.seqIndex(),
                 one.blockTables(), new int[0], one.blockSize());
-        model.forward(batch, logits);
+        if (wantLogits && argmaxOnBackend) model.forwardGreedy(batch, nextId);
+        else model.forward(batch, logits);
         for (int t : tokens) append(t);
     }
 

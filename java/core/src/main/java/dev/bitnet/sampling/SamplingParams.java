@@ -18,6 +18,11 @@ public record SamplingParams(float temperature, int topK, float topP, float minP
         return new SamplingParams(0f, 0, 1f, 0f, 1f, 64, 0L);
     }
 
+    /** Whether the pick is the plain argmax of the logits (temperature 0 and no repetition penalty). */
+    public boolean isPureArgmax() {
+        return temperature <= 0 && (repetitionPenalty == 1f || repeatLastN == 0);
+    }
+
     /** llama.cpp's defaults. */
     public static SamplingParams defaults(long seed) {
         return new SamplingParams(0.8f, 40, 0.95f, 0.05f, 1.0f, 64, seed);

@@ -1,5 +1,12 @@
 package dev.bitnet.testing;
 
+import dev.bitnet.api.BitNet;
+import dev.bitnet.api.BitNetModel;
+import dev.bitnet.api.GenerationParams;
+import dev.bitnet.api.GenerationResult;
+import dev.bitnet.api.LoadOptions;
+import dev.bitnet.api.Session;
+import dev.bitnet.api.TokenListener;
 import dev.bitnet.backend.KvType;
 import dev.bitnet.gguf.GgmlType;
 import dev.bitnet.model.Activation;
@@ -68,6 +75,21 @@ public abstract class ReferenceAgreementSuite {
             for (int v = 0; v < ref[k].length; v++) {
                 assertEquals(ref[k][v], run[k][v], 1e-3f * Math.max(1f, Math.abs(ref[k][v])), "sequence " + k + " logit " + v);
             }
+        }
+    }
+
+    /** The public API's greedy generation (argmax picked on the backend) gives the reference's greedy ids. */
+    @Test
+    void publicApiGreedyGenerationMatchesTheReference() {
+        Path file = dir.resolve("api.gguf");
+        TestModelGenerator.write(TestModelSpec.tiny(GgmlType.I2_S).withSeed(9), file);
+        GreedyRun ref = GreedyRun.run(file, "reference", 1, null, KvType.F16, PROMPT, STEPS, 4);
+        try (BitNetModel m = BitNet.load(file, LoadOptions.defaults().withBackend(backend()).withPrefillChunk(4));
+             Session s = m.newSession()) {
+            GenerationResult r = s.generate(PROMPT, GenerationParams.greedy(STEPS), TokenListener.NONE);
+            // generation stops early only at an end-of-turn token, which the reference must have picked there too
+            assertTrue(r.ids().length == STEPS || r.stopReason() == dev.bitnet.api.StopReason.END_OF_TURN, r.toString());
+            assertArrayEquals(Arrays.copyOf(ref.ids(), r.ids().length), r.ids());
         }
     }
 
