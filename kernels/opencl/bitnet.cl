@@ -6,7 +6,8 @@
 // Reductions: every kernel that reduces runs one work-group per output row with a power-of-two local size chosen
 // on the host from the device's limits (CL_KERNEL_WORK_GROUP_SIZE), and reduces in local memory (REDUCE).
 //
-// Build options set by the host: -DTOKEN_TILE=n (tokens sharing one decoded weight word in ternary_matmul).
+// Build options set by the host: -DTOKEN_TILE=n (tokens sharing one decoded weight word in ternary_matmul),
+// -DROW_THREADS=n (work-items sharing one weight row, see common.cl).
 
 // REDUCE and ADD come from common.cl.
 
@@ -71,25 +72,25 @@ inline int word_dot(uint bits, char16 x) {
 #endif
 }
 
-// One work-group per weight row; tokens in tiles of TOKEN_TILE, so each weight word is read once per tile.
-// out[t][outCol0 + row] = sum * wScale / scale[t], out rows outStride floats apart.
-kernel void ternary_matmul(global const uint* w, int wordsPerRow, float wScale,
+// Rows are split over work-items as common.cl's ROW_THREADS says; tokens go in tiles of TOKEN_TILE, so each weight
+// word is read once per tile. out[t][row] = sum * wScale / scale[t], out rows `rows` floats apart.
+kernel void ternary_matmul(global const uint* w, int rows, int wordsPerRow, float wScale,
                            global const char* q, int qStride, global const float* scale, int tokens,
-                           global float* out, int outStride, int outCol0, local int* red) {
-    int row = get_group_id(0), lid = get_local_id(0), lsz = get_local_size(0);
-    global const uint* wr = w + (size_t) row * wordsPerRow;
+                           global float* out, local int* red) {
+    int row = ROW_OF_WORK_ITEM(), share = SHARE_OF_ROW();
+    bool live = row < rows;   // work-items past the last row still take part in the reductions' barriers
+    global const uint* wr = w + (size_t) (live ? row : 0) * wordsPerRow;
     for (int t0 = 0; t0 < tokens; t0 += TOKEN_TILE) {
         int n = min(TOKEN_TILE, tokens - t0);
         int acc[TOKEN_TILE];
         for (int k = 0; k < TOKEN_TILE; k++) acc[k] = 0;
-        for (int j = lid; j < wordsPerRow; j += lsz) {
+        for (int j = live ? share : wordsPerRow; j < wordsPerRow; j += ROW_THREADS) {
             uint bits = wr[j];
             for (int k = 0; k < n; k++) acc[k] += word_dot(bits, vload16(j, q + (size_t) (t0 + k) * qStride));
         }
         for (int k = 0; k < n; k++) {
-            red[lid] = acc[k];
-            REDUCE(red, ADD)
-            if (lid == 0) out[(size_t) (t0 + k) * outStride + outCol0 + row] = (float) red[0] * wScale / scale[t0 + k];
+            int sum = row_sum_int(acc[k], red);
+            if (live && share == 0) out[(size_t) (t0 + k) * rows + row] = (float) sum * wScale / scale[t0 + k];
         }
     }
 }
@@ -122,29 +123,35 @@ kernel void add(global float* x, global const float* y) {
     x[g] += y[g];
 }
 
-// Logits: out[k][v] = dot(x[xRows[k]], head[v]) (* rowScale[v] for an int8 head). One work-group per vocabulary row,
-// looping over the logit rows so the weight row is read from memory once. HEAD_T is half (f16 head, rowScale
-// unused) or char (int8 head with per-row scales).
-#define LM_HEAD_KERNEL(NAME, HEAD_T, LOAD, ROW_SCALE)                                                    \
+// Logits: out[k][v] = dot(x[xRows[k]], head[v]) (* rowScale[v] for an int8 head), vocabulary rows split over
+// work-items as common.cl's ROW_THREADS says, looping over the logit rows so a weight row is read from memory once.
+// Each work-item reads 8 consecutive values at a time (LOAD8), the last cols % 8 one by one (LOAD1). HEAD_T is half
+// (f16 head, rowScale unused) or char (int8 head with per-row scales).
+#define LM_HEAD_KERNEL(NAME, HEAD_T, LOAD8, LOAD1, ROW_SCALE)                                            \
 kernel void NAME(global const HEAD_T* head, global const float* rowScale, int cols, int vocab,           \
                  global const float* x, global const int* xRows, int nRows, global float* out,           \
                  local float* red) {                                                                     \
-    int v = get_group_id(0), lid = get_local_id(0), lsz = get_local_size(0);                             \
-    global const HEAD_T* hr = head + (size_t) v * cols;                                                  \
+    int v = ROW_OF_WORK_ITEM(), share = SHARE_OF_ROW();                                                  \
+    bool live = v < vocab;                                                                               \
+    global const HEAD_T* hr = head + (size_t) (live ? v : 0) * cols;                                     \
+    int blocks = live ? cols / 8 : 0;                                                                    \
     for (int k = 0; k < nRows; k++) {                                                                    \
         global const float* xr = x + (size_t) xRows[k] * cols;                                           \
-        float dot = 0.0f;                                                                                \
-        for (int c = lid; c < cols; c += lsz) dot += xr[c] * LOAD(hr, c);                                \
-        red[lid] = dot;                                                                                  \
-        REDUCE(red, ADD)                                                                                 \
-        if (lid == 0) out[(size_t) k * vocab + v] = red[0] * ROW_SCALE;                                  \
-        barrier(CLK_LOCAL_MEM_FENCE);                                                                    \
+        float8 acc = 0.0f;                                                                               \
+        for (int b = share; b < blocks; b += ROW_THREADS) acc += vload8(b, xr) * LOAD8(hr, b);           \
+        float4 a4 = acc.lo + acc.hi;                                                                     \
+        float dot = (a4.x + a4.y) + (a4.z + a4.w);                                                       \
+        for (int c = 8 * blocks + share; live && c < cols; c += ROW_THREADS) dot += xr[c] * LOAD1(hr, c); \
+        dot = row_sum_float(dot, red);                                                                   \
+        if (live && share == 0) out[(size_t) k * vocab + v] = dot * ROW_SCALE;                           \
     }                                                                                                    \
 }
-#define LOAD_HALF(p, c) vload_half(c, p)
-#define LOAD_CHAR(p, c) ((float) (p)[c])
-LM_HEAD_KERNEL(lm_head_f16, half, LOAD_HALF, 1.0f)
-LM_HEAD_KERNEL(lm_head_i8, char, LOAD_CHAR, rowScale[v])
+#define HALF8(p, b) vload_half8(b, p)
+#define HALF1(p, c) vload_half(c, p)
+#define CHAR8(p, b) convert_float8(vload8(b, p))
+#define CHAR1(p, c) ((float) (p)[c])
+LM_HEAD_KERNEL(lm_head_f16, half, HALF8, HALF1, 1.0f)
+LM_HEAD_KERNEL(lm_head_i8, char, CHAR8, CHAR1, rowScale[v])
 
 // Greedy decoding on the device: ids[k] = the first index of the largest of logits[k][0..vocab). One work-group per
 // logit row.

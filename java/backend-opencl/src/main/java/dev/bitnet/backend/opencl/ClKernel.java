@@ -60,6 +60,21 @@ final class ClKernel {
         CL.clEnqueueNDRangeKernel(rt.queue, kernel, 1, null, new long[]{groups * groupSize}, new long[]{groupSize}, 0, null, null);
     }
 
+    /**
+     * Enqueues a row kernel (see ROW_THREADS in kernels/opencl/common.cl): {@code rowThreads} work-items per row, as
+     * many rows per work-group as the kernel's size limit allows up to 64 rows, enough groups to cover {@code rows}.
+     * Returns the group size (local reduction buffers need one slot per work-item).
+     */
+    int rowGroupSize(int rowThreads) {
+        return Math.max(rowThreads, Math.min(maxGroup, 64 * rowThreads));
+    }
+
+    void runRows(long rows, int rowThreads) {
+        int group = rowGroupSize(rowThreads);
+        long rowsPerGroup = group / rowThreads;
+        runGroups((rows + rowsPerGroup - 1) / rowsPerGroup, group);
+    }
+
     /** Enqueues {@code items} independent work-items (the runtime picks the grouping). */
     void runItems(long items) {
         if (items == 0) return;

@@ -33,6 +33,8 @@ public final class OpenClBackend implements Backend {
     static final int TOKEN_TILE = 8;
 
     private final ClRuntime rt;
+    /** Work-items sharing one weight row in the row kernels: a warp on GPUs, 1 on CPU devices (common.cl). */
+    private final int rowThreads;
     private final ClKernel embed, rmsNorm, quantize, ternaryMatmul, rope, gatedActivation, add, lmHeadF16, lmHeadI8, argmax;
     private final Map<KvType, KvKernels> kvKernels = new EnumMap<>(KvType.class);
     private final DeviceScratch tokens, positions, seqIndex, slots, blockTables, logitRows;
@@ -47,9 +49,15 @@ public final class OpenClBackend implements Backend {
     }
 
     OpenClBackend(ClDevice device) {
+        this(device, device.gpu() ? (int) Math.min(32, Long.highestOneBit(device.maxWorkGroupSize())) : 1);
+    }
+
+    /** With a given number of work-items per weight row (tests run the GPU layout on CPU devices too). */
+    OpenClBackend(ClDevice device, int rowThreads) {
         rt = new ClRuntime(device);
+        this.rowThreads = rowThreads;
         try {
-            cl_program p = rt.build("bitnet.cl", "-cl-std=CL1.2 -DTOKEN_TILE=" + TOKEN_TILE);
+            cl_program p = rt.build("bitnet.cl", buildOptions() + " -DTOKEN_TILE=" + TOKEN_TILE);
             embed = new ClKernel(rt, p, "embed");
             rmsNorm = new ClKernel(rt, p, "rms_norm");
             quantize = new ClKernel(rt, p, "quantize");
@@ -76,6 +84,10 @@ public final class OpenClBackend implements Backend {
         logitsOut = new DeviceScratch(rt, "logits");
         ids = new DeviceScratch(rt, "greedy ids");
         ropeTables = new RopeTables(rt);
+    }
+
+    private String buildOptions() {
+        return "-cl-std=CL1.2 -DROW_THREADS=" + rowThreads;
     }
 
     @Override
@@ -207,9 +219,8 @@ public final class OpenClBackend implements Backend {
         quantize.args(mem(x), first.cols(), q, qStride, s, Local.floats(qGroup)).runGroups(n, qGroup);
         for (int i = 0; i < weights.length; i++) {
             Ternary w = (Ternary) weights[i];
-            int group = ternaryMatmul.groupFor(w.wordsPerRow());
-            ternaryMatmul.args(w.mem(), w.wordsPerRow(), w.scale(), q, qStride, s, n, mem(outs[i]), w.rows(), 0,
-                    Local.ints(group)).runGroups(w.rows(), group);
+            ternaryMatmul.args(w.mem(), w.rows(), w.wordsPerRow(), w.scale(), q, qStride, s, n, mem(outs[i]),
+                    Local.ints(ternaryMatmul.rowGroupSize(rowThreads))).runRows(w.rows(), rowThreads);
         }
     }
 
@@ -222,7 +233,7 @@ public final class OpenClBackend implements Backend {
 
     private KvKernels kv(KvType type) {
         return kvKernels.computeIfAbsent(type, t -> {
-            cl_program p = rt.build("kv_cache.cl", "-cl-std=CL1.2 -DKV_HALF=" + (t == KvType.F16 ? 1 : 0));
+            cl_program p = rt.build("kv_cache.cl", buildOptions() + " -DKV_HALF=" + (t == KvType.F16 ? 1 : 0));
             return new KvKernels(new ClKernel(rt, p, "store_kv"), new ClKernel(rt, p, "attention"));
         });
     }
@@ -269,14 +280,16 @@ public final class OpenClBackend implements Backend {
         ClKernel k = head instanceof Int8Rows ? lmHeadI8 : lmHeadF16;
         cl_mem scales = head instanceof Int8Rows i8 ? i8.scales() : null;
         if (!(head instanceof Int8Rows) && !(head instanceof Halfs)) throw new IllegalArgumentException("not an LM head: " + head);
-        int group = k.groupFor(cols);
-        k.args(mem(head), scales, cols, vocab, mem(x), logitRows.ensure(0), rows, out, Local.floats(group))
-                .runGroups(vocab, group);
+        k.args(mem(head), scales, cols, vocab, mem(x), logitRows.ensure(0), rows, out,
+                Local.floats(k.rowGroupSize(rowThreads))).runRows(vocab, rowThreads);
         return out;
     }
 
     @Override
     public void logits(Tensor x, Tensor head, float[] out) {
+        if (out.length < (long) logitRowIndex.length * head.rows()) {
+            throw new IllegalArgumentException("logits need " + logitRowIndex.length + " x " + head.rows() + " floats, got " + out.length);
+        }
         cl_mem l = lmHead(x, head);
         rt.read(l, 0, Pointer.to(out), 4L * logitRowIndex.length * head.rows());
     }
@@ -284,6 +297,9 @@ public final class OpenClBackend implements Backend {
     /** Greedy decoding on the device: only one id per logit row comes back. */
     @Override
     public void greedy(Tensor x, Tensor head, int[] idsOut) {
+        if (idsOut.length < logitRowIndex.length) {
+            throw new IllegalArgumentException("greedy ids need " + logitRowIndex.length + " ints, got " + idsOut.length);
+        }
         cl_mem l = lmHead(x, head);
         int rows = logitRowIndex.length;
         cl_mem out = ids.ensure(4L * rows);

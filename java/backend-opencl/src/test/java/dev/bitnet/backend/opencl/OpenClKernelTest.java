@@ -1,6 +1,5 @@
 package dev.bitnet.backend.opencl;
 
-import dev.bitnet.backend.BackendOptions;
 import dev.bitnet.backend.ForwardBatch;
 import dev.bitnet.backend.ScalarMath;
 import dev.bitnet.backend.Tensor;
@@ -25,17 +24,24 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * tile, power-of-two work-groups), against values computed here from the published formulas.
  */
 class OpenClKernelTest {
-    private static OpenClBackend backend;
+    private static OpenClBackend cpuLayout, gpuLayout, backend;
 
+    /** The device's own row layout, and the GPU one (32 work-items per row) forced on the same device. */
     @BeforeAll
     static void open() {
         OpenClAvailability.assume();
-        backend = (OpenClBackend) new OpenClBackendProvider().create(BackendOptions.defaults());
+        ClDevice device = ClDevices.select("");
+        cpuLayout = new OpenClBackend(device, 1);
+        gpuLayout = new OpenClBackend(device, 32);
     }
 
     @AfterAll
     static void close() {
-        if (backend != null) backend.close();
+        for (OpenClBackend b : new OpenClBackend[]{cpuLayout, gpuLayout}) if (b != null) b.close();
+    }
+
+    private static void use(int rowThreads) {
+        backend = rowThreads == 1 ? cpuLayout : gpuLayout;
     }
 
     private static void step(int tokens) {
@@ -47,9 +53,11 @@ class OpenClKernelTest {
     }
 
     /** Exact BitLinear: every output equals (Σ t·q) · scale / s computed in Java, bit for bit. */
-    @ParameterizedTest(name = "{0} x {1}, {2} tokens")
-    @CsvSource({"37, 100, 11", "1, 1, 1", "5, 16, 8", "3, 17, 9", "64, 2560, 3", "2, 300, 17"})
-    void ternaryMatmulIsExact(int rows, int cols, int tokens) {
+    @ParameterizedTest(name = "{0} x {1}, {2} tokens, {3} work-items per row")
+    @CsvSource({"37, 100, 11, 1", "37, 100, 11, 32", "1, 1, 1, 1", "1, 1, 1, 32", "5, 16, 8, 32", "3, 17, 9, 1",
+            "130, 2560, 3, 32", "2, 300, 17, 1", "65, 40, 2, 1"})
+    void ternaryMatmulIsExact(int rows, int cols, int tokens, int rowThreads) {
+        use(rowThreads);
         SplittableRandom rnd = new SplittableRandom(rows * 31L + cols);
         byte[] trits = new byte[rows * cols];
         for (int i = 0; i < trits.length; i++) trits[i] = (byte) (rnd.nextInt(3) - 1);
@@ -79,8 +87,10 @@ class OpenClKernelTest {
         for (Tensor t : new Tensor[]{w, in, out}) backend.free(t);
     }
 
-    @Test
-    void lmHeadsAndArgmaxOnOddShapes() {
+    @ParameterizedTest(name = "{0} work-items per row")
+    @org.junit.jupiter.params.provider.ValueSource(ints = {1, 32})
+    void lmHeadsAndArgmaxOnOddShapes(int rowThreads) {
+        use(rowThreads);
         int vocab = 1001, cols = 70, tokens = 3;
         SplittableRandom rnd = new SplittableRandom(5);
         try (Arena arena = Arena.ofConfined()) {
@@ -119,6 +129,7 @@ class OpenClKernelTest {
 
     @Test
     void deviceMemoryIsCountedAndReleased() {
+        use(1);
         long before = backend.deviceMemoryBytes();
         Tensor t = backend.allocActivations(10, 1000);
         assertEquals(before + 40_000, backend.deviceMemoryBytes());
