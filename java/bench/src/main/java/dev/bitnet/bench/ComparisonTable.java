@@ -24,27 +24,28 @@ public final class ComparisonTable {
         List<String[]> rows = new ArrayList<>();
         for (BenchOutcome o : report.outcomes()) {
             rows.add(switch (o) {
-                case BackendResult r -> new String[]{r.backend(), Units.fixed(r.loadSeconds(), 2), Units.rate(r.prefill()),
+                case BackendResult r -> new String[]{printable(r.backend()), Units.fixed(r.loadSeconds(), 2), Units.rate(r.prefill()),
                         Units.rate(r.decode()), Units.memory(r.peakRssBytes()), Units.memory(r.deviceMemoryBytes()),
                         Units.fixed(r.bytesPerToken() / 1e6, 0), Units.fixed(r.achievedBytesPerSecond() / 1e9, 1),
                         Units.fixed(100 * report.bandwidthShare(r), 0) + "%"};
-                case SkippedBackend s -> new String[]{s.backend(), s.label()};
+                case SkippedBackend s -> new String[]{printable(s.backend()), printable(s.label())};
             });
         }
         appendAligned(out, rows);
         out.append(System.lineSeparator());
         for (BackendResult r : report.results()) {
-            out.append("  ").append(r.backend()).append(": ").append(r.description()).append(System.lineSeparator());
+            out.append("  ").append(printable(r.backend())).append(": ").append(printable(r.description()))
+                    .append(System.lineSeparator());
         }
         report.reference().ifPresent(first -> {
             List<Agreement> agreements = report.agreements();
             if (agreements.isEmpty()) return;
-            out.append(System.lineSeparator()).append("greedy outputs compared with ").append(first.backend())
+            out.append(System.lineSeparator()).append("greedy outputs compared with ").append(printable(first.backend()))
                     .append(" (").append(report.allAgree() ? "all agree" : "they DIFFER").append("):")
                     .append(System.lineSeparator());
             int width = agreements.stream().mapToInt(a -> a.backend().length()).max().orElse(0);
             for (Agreement a : agreements) {
-                out.append("  ").append(pad(a.backend(), width, false)).append("  ").append(a.summary())
+                out.append("  ").append(pad(printable(a.backend()), width, false)).append("  ").append(a.summary())
                         .append(System.lineSeparator());
             }
         });
@@ -74,6 +75,11 @@ public final class ComparisonTable {
             }
             out.append(line.toString().stripTrailing()).append(System.lineSeparator());
         }
+    }
+
+    /** Text from outside (backend names, reasons) without control characters: no terminal escapes, no broken columns. */
+    private static String printable(String s) {
+        return s.replaceAll("\\p{Cntrl}", "?");
     }
 
     private static String pad(String s, int width, boolean right) {
