@@ -18,16 +18,16 @@ public final class ComparisonTable {
         BenchConfig cfg = report.config();
         StringBuilder out = new StringBuilder();
         out.append(String.format(java.util.Locale.ROOT,
-                "model %s (%s), %d threads, pp%d / tg%d, %d repetition%s; machine read bandwidth %.1f GB/s%n%n",
+                "model %s (%s), %d threads, pp%d / tg%d, %d repetition%s; machine read bandwidth %s%n%n",
                 cfg.model().getFileName(), Units.mib(report.modelBytes()), report.threads(), cfg.promptTokens(),
-                cfg.genTokens(), cfg.repetitions(), cfg.repetitions() == 1 ? "" : "s", report.bandwidthPerSecond() / 1e9));
+                cfg.genTokens(), cfg.repetitions(), cfg.repetitions() == 1 ? "" : "s", Units.bandwidth(report)));
         List<String[]> rows = new ArrayList<>();
         for (BenchOutcome o : report.outcomes()) {
             rows.add(switch (o) {
                 case BackendResult r -> new String[]{printable(r.backend()), Units.fixed(r.loadSeconds(), 2), Units.rate(r.prefill()),
                         Units.rate(r.decode()), Units.memory(r.peakRssBytes()), Units.memory(r.deviceMemoryBytes()),
                         Units.fixed(r.bytesPerToken() / 1e6, 0), Units.fixed(r.achievedBytesPerSecond() / 1e9, 1),
-                        Units.fixed(100 * report.bandwidthShare(r), 0) + "%"};
+                        Units.share(report, r)};
                 case SkippedBackend s -> new String[]{printable(s.backend()), printable(s.label())};
             });
         }

@@ -67,7 +67,7 @@ public final class HtmlReport {
         MachineInfo m = r.machine();
         fact(h, "CPU", m.cpuModel() + ", " + m.cores() + " cores available");
         if (m.memoryBytes() > 0) fact(h, "memory", Units.memory(m.memoryBytes()));
-        fact(h, "measured read bandwidth", Units.fixed(r.bandwidthPerSecond() / 1e9, 1) + " GB/s");
+        fact(h, "measured read bandwidth", Units.bandwidth(r));
         fact(h, "JDK", m.jdk());
         fact(h, "OS", m.os());
         h.append("</table>\n");
@@ -83,7 +83,7 @@ public final class HtmlReport {
                     for (String cell : new String[]{Units.fixed(b.loadSeconds(), 2), Units.rate(b.prefill()),
                             Units.rate(b.decode()), Units.memory(b.peakRssBytes()), Units.memory(b.deviceMemoryBytes()),
                             Units.fixed(b.bytesPerToken() / 1e6, 0), Units.fixed(b.achievedBytesPerSecond() / 1e9, 1),
-                            Units.fixed(100 * r.bandwidthShare(b), 0) + "%"}) {
+                            Units.share(r, b)}) {
                         h.append("<td>").append(e(cell)).append("</td>");
                     }
                 }

@@ -25,6 +25,16 @@ final class Units {
         return String.format(Locale.ROOT, "%.2f \u00b1%.0f%%", s.median(), s.spreadPercent());
     }
 
+    /** The machine's measured read bandwidth, or "not measured". */
+    static String bandwidth(BenchReport r) {
+        return r.bandwidthPerSecond() > 0 ? fixed(r.bandwidthPerSecond() / 1e9, 1) + " GB/s" : "not measured";
+    }
+
+    /** A backend's share of the measured bandwidth, or {@link #NONE} when it was not measured. */
+    static String share(BenchReport r, BackendResult b) {
+        return r.bandwidthPerSecond() > 0 ? fixed(100 * r.bandwidthShare(b), 0) + "%" : NONE;
+    }
+
     static String fixed(double value, int decimals) {
         return String.format(Locale.ROOT, "%." + decimals + "f", value);
     }

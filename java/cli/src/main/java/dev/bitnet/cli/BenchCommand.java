@@ -62,7 +62,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--report", paramLabel = "FILE.html", description = "also write the results as a self-contained HTML page "
             + "with bar charts (no scripts or network; written atomically)")
     Path report;
-    @Option(names = "--bandwidth-probe-mib", hidden = true, defaultValue = "1024", description = "size of the bandwidth probe's buffer")
+    @Option(names = "--bandwidth-probe-mib", hidden = true, defaultValue = "1024", description = "size of the bandwidth probe's buffer (0: no probe, as the tests do)")
     long bandwidthProbeMib;
     @Mixin
     VerboseOption verbose;
@@ -85,8 +85,11 @@ final class BenchCommand implements Callable<Integer> {
         Path model = source.model != null ? source.model : synthetic(source.synthetic, err);
         ModelFiles.requireFile(model);
         int threadCount = new BackendOptions(threads, "").threadsOrCores();
-        err.println("measuring memory read bandwidth (" + threadCount + " threads)...");
-        double bandwidth = MemoryBandwidth.measure(threadCount, bandwidthProbeMib << 20, 5);
+        double bandwidth = 0;
+        if (bandwidthProbeMib > 0) {
+            err.println("measuring memory read bandwidth (" + threadCount + " threads)...");
+            bandwidth = MemoryBandwidth.measure(threadCount, bandwidthProbeMib << 20, 5);
+        }
         BenchConfig cfg = new BenchConfig(model, backends, threads, promptTokens, genTokens, repetitions, prefillChunk,
                 KvType.parse(kvType), LmHeadType.parse(lmHead));
         List<BenchOutcome> outcomes = BenchRunner.run(cfg, backend -> err.println("running " + backend + "..."));

@@ -64,7 +64,7 @@ final class BenchJson {
                     b.put("backend_bytes", res.heldBytes());
                     b.put("bytes_per_token", res.bytesPerToken());
                     b.put("bandwidth_gb_per_s", res.achievedBytesPerSecond() / 1e9);
-                    b.put("bandwidth_share", r.bandwidthShare(res));
+                    b.put("bandwidth_share", r.bandwidthPerSecond() > 0 ? r.bandwidthShare(res) : null);
                     int index = indexOf(ran, res);
                     b.put("agreement", index > 0 ? agreement(agreements.get(index - 1)) : null);
                 }
