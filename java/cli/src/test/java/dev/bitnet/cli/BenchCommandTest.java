@@ -118,6 +118,14 @@ class BenchCommandTest {
     }
 
     @Test
+    void helpShowsReportButNotTheHiddenProbeOption() {
+        CliTest.Run r = CliTest.run("bench", "--help");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("--report=FILE.html"), r.out());
+        assertFalse(r.out().contains("--bandwidth-probe-mib"), r.out());
+    }
+
+    @Test
     void commandLinesAreQuotedForTheShell() {
         assertEquals("-m", BenchCommand.shellQuoted("-m"));
         assertEquals("a/b.gguf", BenchCommand.shellQuoted("a/b.gguf"));
