@@ -121,6 +121,11 @@ class HtmlReportTest {
         try (var listing = Files.list(dir)) {
             assertEquals(List.of(file), listing.toList(), "no temporary file left behind");
         }
+        if (dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Path plain = Files.writeString(dir.resolve("plain.txt"), "x");
+            assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(file),
+                    "the permissions of any new file, not a temp file's owner-only ones");
+        }
         assertThrows(IOException.class, () -> HtmlReport.write(SampleReports.mixed(), dir.resolve("missing/report.html")));
     }
 
