@@ -85,14 +85,15 @@ final class BenchCommand implements Callable<Integer> {
         Path model = source.model != null ? source.model : synthetic(source.synthetic, err);
         ModelFiles.requireFile(model);
         int threadCount = new BackendOptions(threads, "").threadsOrCores();
+        BenchConfig cfg = new BenchConfig(model, backends, threads, promptTokens, genTokens, repetitions, prefillChunk,
+                KvType.parse(kvType), LmHeadType.parse(lmHead));
+        List<BenchOutcome> outcomes = BenchRunner.run(cfg, backend -> err.println("running " + backend + "..."));
+        // after the backends: the probe's 1 GiB buffer, even freed, could stay in the resident set of the first one
         double bandwidth = 0;
         if (bandwidthProbeMib > 0) {
             err.println("measuring memory read bandwidth (" + threadCount + " threads)...");
             bandwidth = MemoryBandwidth.measure(threadCount, bandwidthProbeMib << 20, 5);
         }
-        BenchConfig cfg = new BenchConfig(model, backends, threads, promptTokens, genTokens, repetitions, prefillChunk,
-                KvType.parse(kvType), LmHeadType.parse(lmHead));
-        List<BenchOutcome> outcomes = BenchRunner.run(cfg, backend -> err.println("running " + backend + "..."));
         for (BenchOutcome o : outcomes) {
             if (o instanceof SkippedBackend s) {
                 err.println(s.backend() + " " + s.label());
