@@ -9,12 +9,15 @@ package dev.bitnet.bench;
  * @param prefill           prefill tokens per second
  * @param decode            decode tokens per second
  * @param peakRssBytes      peak resident memory of the process while this backend ran (0 if unknown)
- * @param deviceBytes       weights and KV cache as held by the backend
+ * @param heldBytes         weights and KV cache as held by the backend
+ * @param deviceMemoryBytes device memory the backend held after loading and a first run (0 for host backends)
  * @param bytesPerToken     bytes a batch-1 decode step must read (ternary weights at 2 bits + f16 LM head)
  * @param greedyIds         the decoded ids of the first repetition (to compare backends)
+ * @param firstStepLogits   the logits of its first decode step (to compare backends; empty when nothing was decoded)
  */
 public record BackendResult(String backend, String description, double loadSeconds, Stats prefill, Stats decode,
-                            long peakRssBytes, long deviceBytes, long bytesPerToken, int[] greedyIds) {
+                            long peakRssBytes, long heldBytes, long deviceMemoryBytes, long bytesPerToken,
+                            int[] greedyIds, float[] firstStepLogits) implements BenchOutcome {
 
     /** Achieved read bandwidth while decoding, bytes per second. */
     public double achievedBytesPerSecond() {

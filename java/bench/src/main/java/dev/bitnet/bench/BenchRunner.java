@@ -1,6 +1,8 @@
 package dev.bitnet.bench;
 
+import dev.bitnet.api.BitNetException;
 import dev.bitnet.backend.Backend;
+import dev.bitnet.backend.BackendProvider;
 import dev.bitnet.backend.Backends;
 import dev.bitnet.backend.ForwardBatch;
 import dev.bitnet.backend.KvCache;
@@ -15,6 +17,7 @@ import dev.bitnet.model.Transformer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.Consumer;
 
 /**
  * Runs the benchmark: for each backend, load the model, then {@code repetitions} times a prefill of the prompt and a
@@ -26,19 +29,68 @@ public final class BenchRunner {
     private BenchRunner() {
     }
 
-    public static List<BackendResult> run(BenchConfig cfg) {
-        List<BackendResult> results = new ArrayList<>();
-        for (String backend : cfg.backends()) {
-            System.gc();
-            ProcessMemory.resetPeak();
-            results.add(runOne(cfg, backend));
-        }
-        return results;
+    /** Runs every backend of {@code cfg} in turn; see {@link #run(BenchConfig, Consumer)}. */
+    public static List<BenchOutcome> run(BenchConfig cfg) {
+        return run(cfg, backend -> { });
     }
 
-    private static BackendResult runOne(BenchConfig cfg, String backendName) {
+    /**
+     * Runs every backend of {@code cfg} in turn, telling {@code starting} each one's selector first. A backend that
+     * cannot run here, or fails while loading or running, becomes a {@link SkippedBackend} and the others still run;
+     * an error in the model file itself is thrown before any backend starts.
+     */
+    public static List<BenchOutcome> run(BenchConfig cfg, Consumer<String> starting) {
+        try (GgufFile file = GgufFile.open(cfg.model())) {
+            ModelLoader.readConfig(file, null);   // the model's own errors are the user's, not a backend's
+        }
+        List<BenchOutcome> outcomes = new ArrayList<>();
+        for (String selector : cfg.backends()) {
+            starting.accept(selector);
+            System.gc();
+            ProcessMemory.resetPeak();
+            outcomes.add(runOne(cfg, selector));
+        }
+        return outcomes;
+    }
+
+    private static BenchOutcome runOne(BenchConfig cfg, String selector) {
+        String unavailable = unavailableReason(selector);
+        if (unavailable != null) return SkippedBackend.unavailable(selector, unavailable);
         long t0 = System.nanoTime();
-        try (GgufFile file = GgufFile.open(cfg.model()); Backend backend = Backends.create(backendName, cfg.threads())) {
+        Backend backend;
+        try {
+            backend = Backends.create(selector, cfg.threads());
+        } catch (RuntimeException e) {
+            return new SkippedBackend(selector, SkippedBackend.Kind.UNAVAILABLE, message(e), e);
+        }
+        try (backend) {
+            return measure(cfg, backend, t0);
+        } catch (RuntimeException e) {
+            return new SkippedBackend(selector, SkippedBackend.Kind.FAILED, message(e), e);
+        }
+    }
+
+    /** Why no backend of this selector's name can run here, or null when one can. */
+    static String unavailableReason(String selector) {
+        String name = selector.strip();
+        int colon = name.indexOf(':');
+        if (colon >= 0) name = name.substring(0, colon);
+        List<BackendProvider> providers = Backends.providers();
+        for (BackendProvider p : providers) {
+            if (p.name().equals(name)) return p.unavailableReason();
+        }
+        return "no backend '" + name + "' in this build (available: "
+                + String.join(", ", providers.stream().map(BackendProvider::name).toList()) + ")";
+    }
+
+    private static String message(RuntimeException e) {
+        String m = e.getMessage();
+        if (e instanceof BitNetException && m != null) return m;
+        return e.getClass().getSimpleName() + (m != null ? ": " + m : "");
+    }
+
+    private static BackendResult measure(BenchConfig cfg, Backend backend, long t0) {
+        try (GgufFile file = GgufFile.open(cfg.model())) {
             ModelConfig c = ModelLoader.readConfig(file, null);
             ModelWeights weights = ModelLoader.load(file, c, backend, cfg.lmHead());
             int maxLen = Math.max(cfg.promptTokens(), cfg.genTokens()) + 1;
@@ -53,9 +105,11 @@ public final class BenchRunner {
                 int[] prompt = new SplittableRandom(1).ints(cfg.promptTokens(), 0, c.vocabSize()).toArray();
                 // one untimed warm-up of each path (JIT, page faults of the mapped embedding)
                 prefill(t, cache, prompt, table, logits);
-                decode(t, cache, Math.min(4, cfg.genTokens()), table, logits);
+                decode(t, cache, Math.min(4, cfg.genTokens()), table, logits, null);
+                long deviceMemory = backend.deviceMemoryBytes();   // after load and a first run: buffers made lazily count
                 double[] pp = new double[cfg.repetitions()], tg = new double[cfg.repetitions()];
                 int[] ids = null;
+                float[] firstStepLogits = new float[cfg.genTokens() > 0 ? c.vocabSize() : 0];
                 for (int r = 0; r < cfg.repetitions(); r++) {
                     if (cfg.promptTokens() > 0) {
                         long p0 = System.nanoTime();
@@ -64,14 +118,14 @@ public final class BenchRunner {
                     }
                     if (cfg.genTokens() > 0) {
                         long d0 = System.nanoTime();
-                        int[] out = decode(t, cache, cfg.genTokens(), table, logits);
+                        int[] out = decode(t, cache, cfg.genTokens(), table, logits, ids == null ? firstStepLogits : null);
                         tg[r] = cfg.genTokens() / ((System.nanoTime() - d0) / 1e9);
                         if (ids == null) ids = out;
                     }
                 }
                 return new BackendResult(backend.name(), backend.description(), loadSeconds, Stats.of(pp), Stats.of(tg),
-                        ProcessMemory.peakRssBytes(), weights.bytes() + spec.bytes(), bytesPerDecodedToken(c, cfg.lmHead()),
-                        ids == null ? new int[0] : ids);
+                        ProcessMemory.peakRssBytes(), weights.bytes() + spec.bytes(), deviceMemory,
+                        bytesPerDecodedToken(c, cfg.lmHead()), ids == null ? new int[0] : ids, firstStepLogits);
             }
         }
     }
@@ -85,12 +139,16 @@ public final class BenchRunner {
         }
     }
 
-    /** Greedy decode from an empty context: feeds token 1, then each argmax. */
-    private static int[] decode(Transformer t, KvCache cache, int n, int[] table, float[] logits) {
+    /**
+     * Greedy decode from an empty context: feeds token 1, then each argmax. The first step's logits are copied to
+     * {@code firstStepLogits} unless it is null.
+     */
+    private static int[] decode(Transformer t, KvCache cache, int n, int[] table, float[] logits, float[] firstStepLogits) {
         int[] ids = new int[n];
         int token = 1;
         for (int pos = 0; pos < n; pos++) {
             t.forward(ForwardBatch.single(new int[]{token}, pos, table, BLOCK_SIZE), cache, logits);
+            if (pos == 0 && firstStepLogits != null) System.arraycopy(logits, 0, firstStepLogits, 0, firstStepLogits.length);
             token = argmax(logits);
             ids[pos] = token;
         }

@@ -4,11 +4,15 @@ import dev.bitnet.api.BitNetException;
 import dev.bitnet.backend.BackendOptions;
 import dev.bitnet.backend.KvType;
 import dev.bitnet.model.LmHeadType;
-import dev.bitnet.bench.BackendResult;
 import dev.bitnet.bench.BenchConfig;
+import dev.bitnet.bench.BenchOutcome;
+import dev.bitnet.bench.BenchReport;
 import dev.bitnet.bench.BenchRunner;
+import dev.bitnet.bench.ComparisonTable;
+import dev.bitnet.bench.HtmlReport;
+import dev.bitnet.bench.MachineInfo;
 import dev.bitnet.bench.MemoryBandwidth;
-import dev.bitnet.bench.Stats;
+import dev.bitnet.bench.SkippedBackend;
 import dev.bitnet.testmodel.TestModelGenerator;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -20,11 +24,9 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
@@ -32,8 +34,10 @@ import java.util.concurrent.Callable;
  * the machine's read bandwidth measured on the spot.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Benchmark backends on a model file or a synthetic 2B4T-shaped model: prefill and decode tokens/s, "
-                + "memory, bytes read per token and the share of the measured memory bandwidth.")
+        description = "Benchmark backends side by side on a model file or a synthetic 2B4T-shaped model: load time, "
+                + "prefill and decode tokens/s, host and device memory, bytes read per token and the share of the measured "
+                + "memory bandwidth, and whether their greedy outputs agree. A backend that cannot run here is listed as "
+                + "skipped; the others still run.")
 final class BenchCommand implements Callable<Integer> {
     @ArgGroup(multiplicity = "1")
     Source source;
@@ -55,6 +59,11 @@ final class BenchCommand implements Callable<Integer> {
     String lmHead;
     @Option(names = "--json", description = "print one JSON object")
     boolean json;
+    @Option(names = "--report", paramLabel = "FILE.html", description = "also write the results as a self-contained HTML page "
+            + "with bar charts (no scripts or network; written atomically)")
+    Path report;
+    @Option(names = "--bandwidth-probe-mib", hidden = true, defaultValue = "1024", description = "size of the bandwidth probe's buffer (0: no probe, as the tests do)")
+    long bandwidthProbeMib;
     @Mixin
     VerboseOption verbose;
     @Spec
@@ -71,25 +80,65 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
         if (repetitions < 1 || promptTokens < 0 || genTokens < 0) throw new BitNetException("-r must be >= 1, -p and -n >= 0");
+        if (report != null) requireWritable(report);
+        ZonedDateTime started = ZonedDateTime.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         Path model = source.model != null ? source.model : synthetic(source.synthetic, err);
         ModelFiles.requireFile(model);
         int threadCount = new BackendOptions(threads, "").threadsOrCores();
-        err.println("measuring memory read bandwidth (" + threadCount + " threads)...");
-        double bandwidth = MemoryBandwidth.measure(threadCount, 1L << 30, 5);
-        BenchConfig cfg = new BenchConfig(model, backends, threads, promptTokens, genTokens, repetitions, prefillChunk, KvType.parse(kvType),
-                LmHeadType.parse(lmHead));
-        List<BackendResult> results = new ArrayList<>();
-        for (String b : backends) {
-            err.println("running " + b + "...");
-            results.addAll(BenchRunner.run(new BenchConfig(cfg.model(), List.of(b), threads, promptTokens, genTokens, repetitions, prefillChunk, cfg.kvType(), cfg.lmHead())));
+        BenchConfig cfg = new BenchConfig(model, backends, threads, promptTokens, genTokens, repetitions, prefillChunk,
+                KvType.parse(kvType), LmHeadType.parse(lmHead));
+        List<BenchOutcome> outcomes = BenchRunner.run(cfg, backend -> err.println("running " + backend + "..."));
+        // after the backends: the probe's 1 GiB buffer, even freed, could stay in the resident set of the first one
+        double bandwidth = 0;
+        if (bandwidthProbeMib > 0) {
+            err.println("measuring memory read bandwidth (" + threadCount + " threads)...");
+            bandwidth = MemoryBandwidth.measure(threadCount, bandwidthProbeMib << 20, 5);
         }
-        boolean agree = results.stream().allMatch(r -> Arrays.equals(r.greedyIds(), results.getFirst().greedyIds()));
+        for (BenchOutcome o : outcomes) {
+            if (o instanceof SkippedBackend s) {
+                err.println(s.backend() + " " + s.label());
+                if (verbose.verbose && s.cause() != null) s.cause().printStackTrace(err);
+            }
+        }
+        BenchReport result = new BenchReport(MachineInfo.current(), started, commandLine(),
+                source.model != null ? model.toString() : "synthetic " + source.synthetic + " (" + model + ")",
+                Files.size(model), cfg, threadCount, bandwidth, outcomes);
         if (json) {
-            out.println(Json.write(report(model, threadCount, bandwidth, results, agree)));
+            out.println(Json.write(BenchJson.of(result, lmHead)));
         } else {
-            printTable(out, model, threadCount, bandwidth, results, agree);
+            out.print(ComparisonTable.render(result));
+            out.flush();
+        }
+        if (report != null) {
+            HtmlReport.write(result, report);
+            err.println("report written to " + report);
+        }
+        if (result.results().isEmpty()) {
+            throw new BitNetException("no backend could run: " + String.join("; ", outcomes.stream()
+                    .map(o -> o.backend() + " " + ((SkippedBackend) o).label()).toList()));
         }
         return 0;
+    }
+
+    /** Fails before the (long) measurement when the report could not be written afterwards. */
+    private static void requireWritable(Path file) {
+        Path dir = file.toAbsolutePath().getParent();
+        if (Files.isDirectory(file)) throw new BitNetException("--report " + file + ": is a directory");
+        if (dir == null || !Files.isDirectory(dir)) throw new BitNetException("--report " + file + ": no such directory " + dir);
+        if (!Files.isWritable(dir)) throw new BitNetException("--report " + file + ": directory " + dir + " is not writable");
+        if (Files.exists(file) && !Files.isWritable(file)) throw new BitNetException("--report " + file + ": not writable");
+    }
+
+    /** The command line as typed, quoted for a POSIX shell where needed. */
+    private String commandLine() {
+        List<String> words = new ArrayList<>(List.of("bitnet"));
+        words.addAll(spec.commandLine().getParseResult().originalArgs());   // the whole line, "bench" included
+        return String.join(" ", words.stream().map(BenchCommand::shellQuoted).toList());
+    }
+
+    static String shellQuoted(String word) {
+        if (!word.isEmpty() && word.matches("[A-Za-z0-9_@%+=:,./-]+")) return word;
+        return "'" + word.replace("'", "'\\''") + "'";
     }
 
     private Path synthetic(String name, PrintWriter err) throws Exception {
@@ -106,51 +155,4 @@ final class BenchCommand implements Callable<Integer> {
         return file;
     }
 
-    private Map<String, Object> report(Path model, int threadCount, double bandwidth, List<BackendResult> results, boolean agree) {
-        Map<String, Object> o = new LinkedHashMap<>();
-        o.put("model", model.toString());
-        o.put("threads", threadCount);
-        o.put("prompt_tokens", promptTokens);
-        o.put("gen_tokens", genTokens);
-        o.put("repetitions", repetitions);
-        o.put("lm_head", lmHead);
-        o.put("machine_bandwidth_gb_per_s", bandwidth / 1e9);
-        o.put("greedy_outputs_agree", agree);
-        List<Map<String, Object>> list = new ArrayList<>();
-        for (BackendResult r : results) {
-            Map<String, Object> b = new LinkedHashMap<>();
-            b.put("backend", r.backend());
-            b.put("description", r.description());
-            b.put("load_seconds", r.loadSeconds());
-            b.put("prefill_tokens_per_s", r.prefill().median());
-            b.put("prefill_tokens_per_s_min_max", List.of(r.prefill().min(), r.prefill().max()));
-            b.put("decode_tokens_per_s", r.decode().median());
-            b.put("decode_tokens_per_s_min_max", List.of(r.decode().min(), r.decode().max()));
-            b.put("peak_rss_bytes", r.peakRssBytes());
-            b.put("backend_bytes", r.deviceBytes());
-            b.put("bytes_per_token", r.bytesPerToken());
-            b.put("bandwidth_gb_per_s", r.achievedBytesPerSecond() / 1e9);
-            b.put("bandwidth_share", r.achievedBytesPerSecond() / bandwidth);
-            list.add(b);
-        }
-        o.put("backends", list);
-        return o;
-    }
-
-    private void printTable(PrintWriter out, Path model, int threadCount, double bandwidth, List<BackendResult> results, boolean agree) {
-        out.printf("model %s, %d threads, pp%d / tg%d, %d repetitions; machine read bandwidth %.1f GB/s%n%n",
-                model.getFileName(), threadCount, promptTokens, genTokens, repetitions, bandwidth / 1e9);
-        out.printf("%-10s %8s %20s %20s %10s %10s %9s %9s %7s%n", "backend", "load s", "prefill tok/s", "decode tok/s",
-                "peak RSS", "on backend", "MB/token", "GB/s", "of bw");
-        for (BackendResult r : results) {
-            out.printf("%-10s %8.2f %20s %20s %10s %10s %9.0f %9.1f %6.0f%%%n", r.backend(), r.loadSeconds(),
-                    fmt(r.prefill()), fmt(r.decode()), InfoCommand.mib(r.peakRssBytes()), InfoCommand.mib(r.deviceBytes()),
-                    r.bytesPerToken() / 1e6, r.achievedBytesPerSecond() / 1e9, 100 * r.achievedBytesPerSecond() / bandwidth);
-        }
-        if (results.size() > 1) out.println("\ngreedy outputs " + (agree ? "agree" : "DIFFER") + " across backends");
-    }
-
-    private static String fmt(Stats s) {
-        return String.format("%.2f ±%.0f%%", s.median(), s.spreadPercent());
-    }
 }

@@ -29,11 +29,11 @@ final class SectionedOptionList implements IHelpSectionRenderer {
         Set<String> inSections = new HashSet<>();
         for (CommandSpec mixin : spec.mixins().values()) {
             if (!(mixin.userObject() instanceof HelpSection section)) continue;
-            List<OptionSpec> options = mixin.options();
+            List<OptionSpec> options = mixin.options().stream().filter(o -> !o.hidden()).toList();
             options.forEach(o -> inSections.add(o.longestName()));
             sections.add(String.format("%n%s:%n", section.helpHeading()) + help.optionListExcludingGroups(options));
         }
-        List<OptionSpec> own = spec.options().stream().filter(o -> !inSections.contains(o.longestName())).toList();
+        List<OptionSpec> own = spec.options().stream().filter(o -> !o.hidden() && !inSections.contains(o.longestName())).toList();
         return help.optionListExcludingGroups(own) + String.join("", sections);
     }
 }

@@ -1,0 +1,54 @@
+package dev.bitnet.bench;
+
+/**
+ * How one backend's greedy decode compares with the first backend's: the same ids step by step, and how far apart
+ * the logits of the first decode step are (both saw the same single token there).
+ *
+ * @param backend                     the backend compared
+ * @param reference                   the backend it is compared with (the first one that ran)
+ * @param stepsCompared               decode steps compared
+ * @param firstDifferingStep          the first step (1-based) whose greedy id differs, 0 when all agree
+ * @param maxRelativeLogitDifference  max over the vocabulary of |a - b| / max(|b|, 1) at the first decode step, b the
+ *                                    reference's logit (the tolerance the backend tests use); NaN when not available
+ */
+public record Agreement(String backend, String reference, int stepsCompared, int firstDifferingStep,
+                        double maxRelativeLogitDifference) {
+
+    public static Agreement compare(BackendResult other, BackendResult reference) {
+        int[] a = other.greedyIds(), b = reference.greedyIds();
+        int n = Math.min(a.length, b.length);
+        int firstDiff = 0;
+        for (int i = 0; i < n && firstDiff == 0; i++) if (a[i] != b[i]) firstDiff = i + 1;
+        if (firstDiff == 0 && a.length != b.length) firstDiff = n + 1;
+        return new Agreement(other.backend(), reference.backend(), Math.max(a.length, b.length), firstDiff,
+                maxRelativeDifference(other.firstStepLogits(), reference.firstStepLogits()));
+    }
+
+    /** Max of |a - b| / max(|b|, 1); NaN when the arrays are empty or of different lengths. */
+    static double maxRelativeDifference(float[] a, float[] b) {
+        if (a.length == 0 || a.length != b.length) return Double.NaN;
+        double worst = 0;
+        for (int i = 0; i < a.length; i++) {
+            double d = Math.abs((double) a[i] - b[i]) / Math.max(Math.abs(b[i]), 1.0);
+            if (Double.isNaN(d)) return Double.NaN;   // a NaN logit is a difference, not silently 0
+            worst = Math.max(worst, d);
+        }
+        return worst;
+    }
+
+    /** True when every compared greedy id is the same. */
+    public boolean agree() {
+        return firstDifferingStep == 0;
+    }
+
+    /** One line: {@code agree} or {@code DIFFER at decode step 5 of 8 (the first 4 agree)}, and the logits. */
+    public String summary() {
+        String ids = stepsCompared == 0 ? "no decode steps to compare"
+                : agree() ? "agree (" + stepsCompared + " greedy ids)"
+                : "DIFFER at decode step " + firstDifferingStep + " of " + stepsCompared + " (the first "
+                + (firstDifferingStep - 1) + " agree)";
+        return Double.isNaN(maxRelativeLogitDifference) ? ids
+                : ids + "; first-step logits within " + String.format(java.util.Locale.ROOT, "%.1e", maxRelativeLogitDifference)
+                + " relative";
+    }
+}

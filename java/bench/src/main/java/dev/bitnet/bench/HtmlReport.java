@@ -1,0 +1,177 @@
+package dev.bitnet.bench;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * A {@link BenchReport} as one self-contained page: inline CSS and inline SVG charts, no script, font or network
+ * access. The markup is XHTML-compatible (it parses as XML), every string from outside is escaped.
+ */
+public final class HtmlReport {
+    private static final String CSS = """
+            body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1d1d1f;
+                   max-width: 1100px; margin: 2em auto; padding: 0 1em; }
+            h1 { font-size: 1.6em; margin-bottom: 0.2em; }
+            h2 { font-size: 1.2em; margin-top: 1.6em; border-bottom: 1px solid #ddd; padding-bottom: 0.2em; }
+            table { border-collapse: collapse; }
+            th, td { padding: 0.3em 0.8em; border-bottom: 1px solid #e5e5e5; vertical-align: top; }
+            table.results th { background: #f4f4f6; text-align: right; }
+            table.results td { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+            table.results th:first-child, table.results td:first-child { text-align: left; }
+            table.results td.skipped { text-align: left; color: #8a4b00; white-space: normal; }
+            table.facts th { text-align: left; font-weight: 600; padding-left: 0; }
+            code, .command { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 0.95em; }
+            .command { background: #f4f4f6; padding: 0.2em 0.4em; word-break: break-all; }
+            .agree { color: #1f7a3a; font-weight: 600; }
+            .differ { color: #b3261e; font-weight: 600; }
+            .charts { display: flex; flex-wrap: wrap; gap: 1.5em; }
+            svg.chart { font-size: 12px; }
+            svg .chart-title { font-weight: 600; font-size: 13px; }
+            svg .axis { stroke: #999; }
+            svg .range { stroke: #222; stroke-width: 1.2; fill: none; }
+            svg .note { fill: #8a4b00; font-style: italic; }
+            .muted { color: #666; }
+            """;
+
+    private HtmlReport() {
+    }
+
+    /** Writes the page to {@code file}, atomically. */
+    public static void write(BenchReport report, Path file) throws IOException {
+        AtomicFiles.writeString(file, render(report));
+    }
+
+    public static String render(BenchReport r) {
+        BenchConfig cfg = r.config();
+        StringBuilder h = new StringBuilder(16_384);
+        h.append("<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\">\n<head>\n")
+                .append("<meta charset=\"utf-8\"/>\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n")
+                .append("<title>bitnet bench: ").append(e(backendList(r))).append("</title>\n")
+                .append("<style>\n").append(CSS).append("</style>\n</head>\n<body>\n");
+        h.append("<h1>bitnet bench</h1>\n<p class=\"muted\">").append(e(backendList(r))).append(" \u2014 pp")
+                .append(cfg.promptTokens()).append(" / tg").append(cfg.genTokens()).append(", ").append(cfg.repetitions())
+                .append(cfg.repetitions() == 1 ? " repetition" : " repetitions").append("</p>\n");
+
+        h.append("<h2>Run</h2>\n<table class=\"facts\">\n");
+        fact(h, "date", r.date().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
+        h.append("<tr><th>command</th><td><code class=\"command\">").append(e(r.commandLine())).append("</code></td></tr>\n");
+        fact(h, "model", r.model() + " (" + Units.mib(r.modelBytes()) + ")");
+        fact(h, "settings", "prompt " + cfg.promptTokens() + " tokens, " + cfg.genTokens() + " decoded, "
+                + cfg.repetitions() + (cfg.repetitions() == 1 ? " repetition, " : " repetitions, ") + r.threads()
+                + " threads, KV cache " + lower(cfg.kvType()) + ", LM head " + lower(cfg.lmHead()) + ", prefill chunk "
+                + cfg.prefillChunk());
+        MachineInfo m = r.machine();
+        fact(h, "CPU", m.cpuModel() + ", " + m.cores() + " cores available");
+        if (m.memoryBytes() > 0) fact(h, "memory", Units.memory(m.memoryBytes()));
+        fact(h, "measured read bandwidth", Units.bandwidth(r));
+        fact(h, "JDK", m.jdk());
+        fact(h, "OS", m.os());
+        h.append("</table>\n");
+
+        h.append("<h2>Results</h2>\n<table class=\"results\">\n<tr>");
+        for (String col : ComparisonTable.HEADER) h.append("<th>").append(e(col)).append("</th>");
+        h.append("</tr>\n");
+        for (BenchOutcome o : r.outcomes()) {
+            h.append("<tr>");
+            switch (o) {
+                case BackendResult b -> {
+                    h.append("<td title=\"").append(e(b.description())).append("\">").append(e(b.backend())).append("</td>");
+                    for (String cell : new String[]{Units.fixed(b.loadSeconds(), 2), Units.rate(b.prefill()),
+                            Units.rate(b.decode()), Units.memory(b.peakRssBytes()), Units.memory(b.deviceMemoryBytes()),
+                            Units.fixed(b.bytesPerToken() / 1e6, 0), Units.fixed(b.achievedBytesPerSecond() / 1e9, 1),
+                            Units.share(r, b)}) {
+                        h.append("<td>").append(e(cell)).append("</td>");
+                    }
+                }
+                case SkippedBackend s -> h.append("<td>").append(e(s.backend())).append("</td><td class=\"skipped\" colspan=\"")
+                        .append(ComparisonTable.HEADER.length - 1).append("\">").append(e(s.label())).append("</td>");
+            }
+            h.append("</tr>\n");
+        }
+        h.append("</table>\n<ul class=\"muted\">\n");
+        for (BackendResult b : r.results()) {
+            h.append("<li><b>").append(e(b.backend())).append("</b>: ").append(e(b.description())).append("</li>\n");
+        }
+        h.append("</ul>\n<p class=\"muted\">tok/s: median of the repetitions \u00b1 half their range; host peak RSS: the process's "
+                + "peak resident memory while the backend ran; device mem: memory the backend holds on its device after "
+                + "loading and a first run (\u2014 for backends that compute on the host); MB/token: bytes a decode step "
+                + "reads; GB/s: MB/token \u00d7 decode tok/s, and its share of the measured read bandwidth.</p>\n");
+
+        h.append("<h2>Greedy output agreement</h2>\n");
+        agreement(h, r);
+
+        h.append("<h2>Charts</h2>\n<div class=\"charts\">\n");
+        for (SvgBarChart chart : charts(r)) h.append(chart.render()).append('\n');
+        h.append("</div>\n</body>\n</html>\n");
+        return h.toString();
+    }
+
+    /** Prefill and decode tokens/s with their ranges, host peak RSS, and device memory when a backend has some. */
+    static List<SvgBarChart> charts(BenchReport r) {
+        List<SvgBarChart> charts = new ArrayList<>();
+        charts.add(chart(r, "prefill tokens/s (pp" + r.config().promptTokens() + ")",
+                b -> SvgBarChart.Bar.ranged(b.backend(), b.prefill(), Units.rate(b.prefill()))));
+        charts.add(chart(r, "decode tokens/s (tg" + r.config().genTokens() + ")",
+                b -> SvgBarChart.Bar.ranged(b.backend(), b.decode(), Units.rate(b.decode()))));
+        charts.add(chart(r, "host peak RSS (MiB)",
+                b -> SvgBarChart.Bar.of(b.backend(), b.peakRssBytes() / (1024.0 * 1024), Units.memory(b.peakRssBytes()))));
+        if (r.results().stream().anyMatch(b -> b.deviceMemoryBytes() > 0)) {
+            charts.add(chart(r, "device memory (MiB)", b -> b.deviceMemoryBytes() > 0
+                    ? SvgBarChart.Bar.of(b.backend(), b.deviceMemoryBytes() / (1024.0 * 1024), Units.memory(b.deviceMemoryBytes()))
+                    : SvgBarChart.Bar.missing(b.backend(), "host backend")));
+        }
+        return charts;
+    }
+
+    private static SvgBarChart chart(BenchReport r, String title, Function<BackendResult, SvgBarChart.Bar> bar) {
+        List<SvgBarChart.Bar> bars = new ArrayList<>();
+        for (BenchOutcome o : r.outcomes()) {
+            bars.add(switch (o) {
+                case BackendResult b -> bar.apply(b);
+                case SkippedBackend s -> SvgBarChart.Bar.missing(s.backend(), s.label());
+            });
+        }
+        return new SvgBarChart(title, bars);
+    }
+
+    private static void agreement(StringBuilder h, BenchReport r) {
+        List<Agreement> agreements = r.agreements();
+        if (r.reference().isEmpty()) {
+            h.append("<p>No backend ran.</p>\n");
+            return;
+        }
+        if (agreements.isEmpty()) {
+            h.append("<p>Only one backend ran; nothing to compare.</p>\n");
+            return;
+        }
+        h.append("<p>Greedy decode of ").append(r.config().genTokens()).append(" tokens from the same start, compared with <b>")
+                .append(e(r.reference().get().backend())).append("</b>: ")
+                .append(r.allAgree() ? "<span class=\"agree\">all agree</span>" : "<span class=\"differ\">they differ</span>")
+                .append(".</p>\n<ul>\n");
+        for (Agreement a : agreements) {
+            h.append("<li><b>").append(e(a.backend())).append("</b>: <span class=\"").append(a.agree() ? "agree" : "differ")
+                    .append("\">").append(e(a.summary())).append("</span></li>\n");
+        }
+        h.append("</ul>\n");
+    }
+
+    private static String backendList(BenchReport r) {
+        return String.join(" vs ", r.outcomes().stream().map(BenchOutcome::backend).toList());
+    }
+
+    private static void fact(StringBuilder h, String name, String value) {
+        h.append("<tr><th>").append(e(name)).append("</th><td>").append(e(value)).append("</td></tr>\n");
+    }
+
+    private static String lower(Object o) {
+        return String.valueOf(o).toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private static String e(String s) {
+        return Html.escape(s);
+    }
+}

@@ -1,0 +1,84 @@
+package dev.bitnet.bench;
+
+import dev.bitnet.api.BitNetException;
+import dev.bitnet.backend.KvType;
+import dev.bitnet.gguf.GgmlType;
+import dev.bitnet.model.LmHeadType;
+import dev.bitnet.testmodel.TestModelGenerator;
+import dev.bitnet.testmodel.TestModelSpec;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The runner on a tiny model: backends that cannot run or fail are skipped while the others run and are compared. */
+class BenchRunnerTest {
+    @TempDir
+    static Path dir;
+    static Path model;
+
+    @BeforeAll
+    static void writeModel() {
+        model = dir.resolve("tiny.gguf");
+        TestModelGenerator.write(TestModelSpec.tiny(GgmlType.I2_S).withSeed(3), model);
+    }
+
+    static BenchConfig config(Path model, String... backends) {
+        return new BenchConfig(model, List.of(backends), 1, 4, 6, 1, 128, KvType.F16, LmHeadType.F16);
+    }
+
+    @Test
+    void unavailableUnknownAndFailingBackendsAreSkippedAndTheOthersRun() {
+        List<String> started = new ArrayList<>();
+        List<BenchOutcome> outcomes = BenchRunner.run(config(model, "reference", UnavailableTestBackendProvider.NAME,
+                "no-such-backend", FailingTestBackendProvider.NAME, "reference:1", "reference"), started::add);
+        assertEquals(List.of("reference", UnavailableTestBackendProvider.NAME, "no-such-backend",
+                FailingTestBackendProvider.NAME, "reference:1", "reference"), started);
+        assertEquals(6, outcomes.size());
+        BackendResult first = assertInstanceOf(BackendResult.class, outcomes.get(0));
+        SkippedBackend unavailable = assertInstanceOf(SkippedBackend.class, outcomes.get(1));
+        assertEquals("skipped: " + UnavailableTestBackendProvider.REASON, unavailable.label());
+        SkippedBackend unknown = assertInstanceOf(SkippedBackend.class, outcomes.get(2));
+        assertTrue(unknown.label().startsWith("skipped: no backend 'no-such-backend' in this build (available: "), unknown.label());
+        assertTrue(unknown.reason().contains("reference") && unknown.reason().contains(UnavailableTestBackendProvider.NAME));
+        SkippedBackend failing = assertInstanceOf(SkippedBackend.class, outcomes.get(3));
+        assertEquals(SkippedBackend.Kind.FAILED, failing.kind());
+        assertEquals("failed: IllegalStateException: " + FailingTestBackendProvider.MESSAGE, failing.label());
+        assertInstanceOf(IllegalStateException.class, failing.cause());
+        SkippedBackend badDevice = assertInstanceOf(SkippedBackend.class, outcomes.get(4));
+        assertTrue(badDevice.label().contains("has no device '1'"), badDevice.label());
+        BackendResult last = assertInstanceOf(BackendResult.class, outcomes.get(5));
+
+        assertEquals(6, first.greedyIds().length);
+        assertTrue(first.prefill().median() > 0 && first.decode().median() > 0 && first.loadSeconds() > 0);
+        assertEquals(0, first.deviceMemoryBytes(), "the reference backend computes on the host");
+        assertTrue(first.heldBytes() > 0);
+        assertTrue(first.firstStepLogits().length > 0, "first-step logits kept for the comparison");
+
+        BenchReport report = new BenchReport(MachineInfo.current(), ZonedDateTime.now(), "bitnet bench", model.toString(),
+                1, config(model), 1, 1e10, outcomes);
+        assertEquals(List.of(first, last), report.results());
+        Agreement a = report.agreements().getFirst();
+        assertTrue(a.agree(), a.summary());
+        assertEquals(6, a.stepsCompared());
+        assertEquals(0.0, a.maxRelativeLogitDifference(), "the same deterministic backend twice");
+        assertTrue(report.allAgree());
+    }
+
+    @Test
+    void aBrokenModelFileIsTheUsersErrorBeforeAnyBackendRuns() throws IOException {
+        Path broken = dir.resolve("broken.gguf");
+        Files.write(broken, new byte[]{'G', 'G', 'U', 'F', 3, 0});
+        List<String> started = new ArrayList<>();
+        assertThrows(BitNetException.class, () -> BenchRunner.run(config(broken, "reference"), started::add));
+        assertEquals(List.of(), started);
+    }
+}

@@ -1,0 +1,136 @@
+package dev.bitnet.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bitnet.gguf.GgmlType;
+import dev.bitnet.testmodel.TestModelGenerator;
+import dev.bitnet.testmodel.TestModelSpec;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** {@code bitnet bench} end to end: the side-by-side table, skipped backends, --json, --report and its errors. */
+class BenchCommandTest {
+    /** No bandwidth probe (it takes seconds; the bench module tests it). */
+    static final String[] FAST = {"-p", "8", "-n", "8", "-r", "1", "-t", "1", "--bandwidth-probe-mib", "0"};
+    static final String SHIPPED = "test-models/bitnet-tiny-llama3-i2_s.gguf";
+    @TempDir
+    static Path dir;
+    static Path model;
+
+    @BeforeAll
+    static void writeModel() {
+        model = dir.resolve("tiny.gguf");
+        TestModelGenerator.write(TestModelSpec.tiny(GgmlType.I2_S).withSeed(4), model);
+    }
+
+    static CliTest.Run bench(String... args) {
+        String[] all = new String[1 + args.length + FAST.length];
+        all[0] = "bench";
+        System.arraycopy(args, 0, all, 1, args.length);
+        System.arraycopy(FAST, 0, all, 1 + args.length, FAST.length);
+        return CliTest.run(all);
+    }
+
+    /** The shipped model, found from the module folder the tests run in, up to the repository root. */
+    static Path shippedModel() {
+        for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
+            if (Files.isRegularFile(d.resolve(SHIPPED))) return d.resolve(SHIPPED);
+        }
+        return fail(SHIPPED + " not found above " + Path.of("").toAbsolutePath());
+    }
+
+    @Test
+    void cpuAndReferenceOnTheShippedModelAgreeInTheTableAndTheReport() throws Exception {
+        Path page = dir.resolve("report.html");
+        CliTest.Run r = bench("-m", shippedModel().toString(), "--backends", "cpu,reference", "--report", page.toString());
+        assertEquals(0, r.code(), r.err());
+        String[] lines = r.out().lines().toArray(String[]::new);
+        assertTrue(r.out().lines().anyMatch(l -> l.matches("cpu +[0-9.]+ +[0-9.]+ ±\\d+% +[0-9.]+ ±\\d+% +[0-9.]+ MiB +— +.*")), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("reference ")), r.out());
+        assertTrue(r.out().contains("greedy outputs compared with cpu (all agree):"), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.matches(" +reference +agree \\(8 greedy ids\\); first-step logits within .* relative")),
+                String.join("\n", lines));
+        assertTrue(r.err().contains("report written to " + page), r.err());
+        assertTrue(r.out().lines().findFirst().orElseThrow().endsWith("machine read bandwidth not measured"), r.out());
+        String html = Files.readString(page);
+        assertTrue(html.contains("<span class=\"agree\">all agree</span>"), "the page's agreement");
+        assertTrue(html.contains("bitnet bench -m " + shippedModel() + " --backends cpu,reference "), "the command line");
+        assertEquals(3 * 2, html.split("<rect class=\"bar\"", -1).length - 1, "one bar per backend in each of the 3 charts");
+    }
+
+    @Test
+    void anUnknownBackendIsOneSkippedLineAndTheOthersStillRun() throws Exception {
+        CliTest.Run t = bench("-m", model.toString(), "--backends", "reference,cuda");
+        assertEquals(0, t.code(), t.err());
+        assertTrue(t.out().lines().anyMatch(l -> l.matches("cuda +skipped: no backend 'cuda' in this build \\(available: .*reference.*\\)")),
+                t.out());
+        assertFalse(t.err().contains("Exception"), t.err());
+
+        CliTest.Run j = bench("-m", model.toString(), "--backends", "reference,cuda,reference", "--json");
+        assertEquals(0, j.code(), j.err());
+        JsonNode o = new ObjectMapper().readTree(j.out());
+        assertTrue(o.get("greedy_outputs_agree").asBoolean());
+        JsonNode first = o.get("backends").get(0), skipped = o.get("backends").get(1), third = o.get("backends").get(2);
+        for (String key : new String[]{"backend", "description", "load_seconds", "prefill_tokens_per_s", "decode_tokens_per_s",
+                "peak_rss_bytes", "backend_bytes", "bytes_per_token", "bandwidth_gb_per_s", "bandwidth_share",
+                "device_memory_bytes", "agreement", "status"}) {
+            assertTrue(first.has(key), key);
+        }
+        assertEquals(0, first.get("device_memory_bytes").asLong(), "a host backend");
+        assertTrue(first.get("agreement").isNull(), "the first backend is what the others are compared with");
+        assertEquals("skipped", skipped.get("status").asText());
+        assertEquals("cuda", skipped.get("backend").asText());
+        assertTrue(skipped.get("skipped").asText().startsWith("no backend 'cuda' in this build"), skipped.toString());
+        JsonNode agreement = third.get("agreement");
+        assertEquals("reference", agreement.get("compared_with").asText());
+        assertTrue(agreement.get("greedy_ids_agree").asBoolean());
+        assertEquals(8, agreement.get("steps_compared").asInt());
+        assertTrue(agreement.get("first_differing_step").isNull());
+        assertEquals(0.0, agreement.get("max_relative_logit_difference").asDouble());
+    }
+
+    @Test
+    void whenNoBackendCanRunTheTableShowsWhyAndTheExitCodeIs1() {
+        CliTest.Run r = bench("-m", model.toString(), "--backends", "cuda,cpu:3");
+        assertEquals(1, r.code(), r.err());
+        assertTrue(r.out().lines().anyMatch(l -> l.matches("cpu:3 +skipped: backend 'cpu' runs on the host CPU and has no device '3'.*")), r.out());
+        String last = r.err().strip().lines().reduce((a, b) -> b).orElseThrow();
+        assertTrue(last.startsWith("error: no backend could run: cuda skipped: no backend 'cuda'"), last);
+    }
+
+    @Test
+    void anUnwritableReportIsOneLineErrorBeforeAnythingRuns() {
+        Path missing = dir.resolve("no-such-dir/report.html");
+        CliTest.Run r = bench("-m", model.toString(), "--backends", "reference", "--report", missing.toString());
+        assertEquals(1, r.code(), r.err());
+        assertEquals("error: --report " + missing + ": no such directory " + missing.getParent(), r.err().strip());
+        assertEquals("", r.out());
+
+        CliTest.Run d = bench("-m", model.toString(), "--backends", "reference", "--report", dir.toString());
+        assertEquals(1, d.code(), d.err());
+        assertEquals("error: --report " + dir + ": is a directory", d.err().strip());
+    }
+
+    @Test
+    void helpShowsReportButNotTheHiddenProbeOption() {
+        CliTest.Run r = CliTest.run("bench", "--help");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("--report=FILE.html"), r.out());
+        assertFalse(r.out().contains("--bandwidth-probe-mib"), r.out());
+    }
+
+    @Test
+    void commandLinesAreQuotedForTheShell() {
+        assertEquals("-m", BenchCommand.shellQuoted("-m"));
+        assertEquals("a/b.gguf", BenchCommand.shellQuoted("a/b.gguf"));
+        assertEquals("'two words'", BenchCommand.shellQuoted("two words"));
+        assertEquals("'it'\\''s'", BenchCommand.shellQuoted("it's"));
+        assertEquals("''", BenchCommand.shellQuoted(""));
+    }
+}
