@@ -343,6 +343,14 @@ public final class GgufFile implements AutoCloseable {
         return data.asSlice(tensor.fileOffset(), tensor.byteSize()).asReadOnly();
     }
 
+    /**
+     * Drops a tensor's pages from this process's resident memory (they stay in the page cache and are read back if
+     * touched again): for tensors whose bytes were copied elsewhere, such as ternary weights a backend repacked.
+     */
+    public void release(GgufTensorInfo tensor) {
+        data.asSlice(tensor.fileOffset(), tensor.byteSize()).unload();
+    }
+
     @Override
     public void close() {
         if (arena.scope().isAlive()) arena.close();

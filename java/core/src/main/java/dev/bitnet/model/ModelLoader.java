@@ -105,6 +105,8 @@ public final class ModelLoader {
             case F16 -> untied == null ? embedding : backend.loadEmbedding(untied);
             case Q8 -> backend.loadLmHead(Int8RowMatrix.quantize(untied == null ? embeddingF16 : untied));
         };
+        // an int8 head was quantised from the f16 rows, which only the embedding lookup (a row per token) reads now
+        if (lmHeadType == LmHeadType.Q8) file.release(file.tensor(untied == null ? TensorNames.TOKEN_EMBEDDING : TensorNames.OUTPUT));
         var outputNorm = backend.loadVector(EmbeddingDecoder.toF32Vector(file, file.tensor(TensorNames.OUTPUT_NORM)));
         TritBuffers buffers = new TritBuffers();
         List<LayerWeights> layers = new ArrayList<>(c.layers());
@@ -133,7 +135,9 @@ public final class ModelLoader {
                                                      TensorNames.Layer which, int layer) {
         float scale = file.findTensor(which.scale(layer)).map(t -> EmbeddingDecoder.toF32Vector(file, t)[0]).orElse(Float.NaN);
         GgufTensorInfo t = file.tensor(which.weight(layer));
-        return backend.loadTernary(TernaryDecoder.decode(file, t, scale, buffers.forElements(t.elements())));
+        var weight = backend.loadTernary(TernaryDecoder.decode(file, t, scale, buffers.forElements(t.elements())));
+        file.release(t); // the backend holds its own copy: the file's pages need not stay resident
+        return weight;
     }
 
     /** One decode buffer per tensor size, reused across layers (a model has four ternary shapes). */

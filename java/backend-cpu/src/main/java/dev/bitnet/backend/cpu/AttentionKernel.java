@@ -19,7 +19,6 @@ final class AttentionKernel {
 
     static void run(ForwardBatch batch, CpuKvCache cache, int layer, float[] q, int qCols, int token, int head,
                     int heads, int headDim, float[] out, float[] scores) {
-        int kvDim = cache.spec.kvDim();
         int kvOffset = head / (heads / cache.spec.kvHeads()) * headDim;
         int qOffset = token * qCols + head * headDim;
         int seq = batch.seqIndex()[token];
@@ -27,8 +26,8 @@ final class AttentionKernel {
         float scale = (float) (1.0 / Math.sqrt(headDim));
         float max = Float.NEGATIVE_INFINITY;
         for (int p = 0; p < len; p++) {
-            int k = batch.slotOf(seq, p) * kvDim + kvOffset;
-            scores[p] = dot(cache, layer, true, k, q, qOffset, headDim) * scale;
+            int slot = batch.slotOf(seq, p);
+            scores[p] = dot(cache.keyBlock(layer, slot), cache.rowOffset(slot) + kvOffset, q, qOffset, headDim) * scale;
             max = Math.max(max, scores[p]);
         }
         float sum = 0f;
@@ -39,37 +38,35 @@ final class AttentionKernel {
         int oOffset = token * qCols + head * headDim;
         java.util.Arrays.fill(out, oOffset, oOffset + headDim, 0f);
         for (int p = 0; p < len; p++) {
-            int v = batch.slotOf(seq, p) * kvDim + kvOffset;
-            accumulate(cache, layer, v, scores[p] / sum, out, oOffset, headDim);
+            int slot = batch.slotOf(seq, p);
+            accumulate(cache.valueBlock(layer, slot), cache.rowOffset(slot) + kvOffset, scores[p] / sum, out, oOffset, headDim);
         }
     }
 
-    private static float dot(CpuKvCache cache, int layer, boolean keys, int at, float[] q, int qOffset, int n) {
+    /** {@code Σ block[at + i] · q[qOffset + i]} over n values; block is a short[] of f16 bits or a float[]. */
+    private static float dot(Object block, int at, float[] q, int qOffset, int n) {
         FloatVector acc = FloatVector.zero(F);
         int i = 0, bound = F.loopBound(n);
-        for (; i < bound; i += F.length()) {
-            acc = load(cache, layer, keys, at + i).fma(FloatVector.fromArray(F, q, qOffset + i), acc);
-        }
+        for (; i < bound; i += F.length()) acc = load(block, at + i).fma(FloatVector.fromArray(F, q, qOffset + i), acc);
         float sum = acc.reduceLanes(VectorOperators.ADD);
-        for (; i < n; i++) sum += get(cache, layer, keys, at + i) * q[qOffset + i];
+        for (; i < n; i++) sum += get(block, at + i) * q[qOffset + i];
         return sum;
     }
 
-    private static void accumulate(CpuKvCache cache, int layer, int at, float w, float[] out, int oOffset, int n) {
+    /** {@code out[oOffset + i] += w · block[at + i]} over n values. */
+    private static void accumulate(Object block, int at, float w, float[] out, int oOffset, int n) {
         int i = 0, bound = F.loopBound(n);
         for (; i < bound; i += F.length()) {
-            load(cache, layer, false, at + i).fma(FloatVector.broadcast(F, w), FloatVector.fromArray(F, out, oOffset + i)).intoArray(out, oOffset + i);
+            load(block, at + i).fma(FloatVector.broadcast(F, w), FloatVector.fromArray(F, out, oOffset + i)).intoArray(out, oOffset + i);
         }
-        for (; i < n; i++) out[oOffset + i] += w * get(cache, layer, false, at + i);
+        for (; i < n; i++) out[oOffset + i] += w * get(block, at + i);
     }
 
-    private static FloatVector load(CpuKvCache c, int layer, boolean keys, int at) {
-        if (c.half()) return HalfFloats.load(keys ? c.keysF16[layer] : c.valuesF16[layer], at);
-        return FloatVector.fromArray(F, keys ? c.keysF32[layer] : c.valuesF32[layer], at);
+    private static FloatVector load(Object block, int at) {
+        return block instanceof short[] h ? HalfFloats.load(h, at) : FloatVector.fromArray(F, (float[]) block, at);
     }
 
-    private static float get(CpuKvCache c, int layer, boolean keys, int at) {
-        if (c.half()) return Float.float16ToFloat((keys ? c.keysF16[layer] : c.valuesF16[layer])[at]);
-        return (keys ? c.keysF32[layer] : c.valuesF32[layer])[at];
+    private static float get(Object block, int at) {
+        return block instanceof short[] h ? Float.float16ToFloat(h[at]) : ((float[]) block)[at];
     }
 }

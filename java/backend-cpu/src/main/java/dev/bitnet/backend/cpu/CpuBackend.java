@@ -168,7 +168,7 @@ public final class CpuBackend implements Backend {
         float[] kk = f(k), vv = f(v);
         for (int i = 0; i < n(); i++) {
             int slot = batch.slot(i);
-            for (int j = 0; j < d; j++) c.store(layer, slot * d + j, kk[i * d + j], vv[i * d + j]);
+            for (int j = 0; j < d; j++) c.store(layer, slot, j, kk[i * d + j], vv[i * d + j]);
         }
     }
 

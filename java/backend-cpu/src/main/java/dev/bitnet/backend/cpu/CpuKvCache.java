@@ -5,40 +5,57 @@ import dev.bitnet.backend.KvCacheSpec;
 import dev.bitnet.backend.KvType;
 
 /**
- * The CPU KV cache: per layer, keys and values as [slot][kvDim], stored as f16 bits ({@code short[]}) or f32
- * ({@code float[]}) according to the spec.
+ * The CPU KV cache: per layer and per block, keys and values as [row][kvDim], stored as f16 bits ({@code short[]})
+ * or f32 ({@code float[]}) according to the spec. A block's arrays are allocated when a slot of it is first
+ * written, so a cache sized for a long context costs memory only for the positions in use.
  */
 final class CpuKvCache implements KvCache {
     final KvCacheSpec spec;
-    final short[][] keysF16, valuesF16;
-    final float[][] keysF32, valuesF32;
+    private final boolean half;
+    private final int blockValues;
+    /** [layer][block]: a short[] or float[] of blockSize * kvDim values, null until the block is written. */
+    private final Object[][] keys, values;
 
     CpuKvCache(KvCacheSpec spec) {
         this.spec = spec;
-        long perLayer = spec.slots() * spec.kvDim();
-        if (perLayer > Integer.MAX_VALUE - 8) {
-            throw new dev.bitnet.api.BitNetException("KV cache of " + spec.slots() + " slots is too large per layer");
-        }
-        boolean half = spec.type() == KvType.F16;
-        int n = (int) perLayer, layers = spec.layers();
-        keysF16 = half ? new short[layers][n] : null;
-        valuesF16 = half ? new short[layers][n] : null;
-        keysF32 = half ? null : new float[layers][n];
-        valuesF32 = half ? null : new float[layers][n];
+        this.half = spec.type() == KvType.F16;
+        this.blockValues = Math.multiplyExact(spec.blockSize(), spec.kvDim());
+        this.keys = new Object[spec.layers()][spec.numBlocks()];
+        this.values = new Object[spec.layers()][spec.numBlocks()];
     }
 
-    boolean half() {
-        return keysF16 != null;
-    }
-
-    void store(int layer, int offset, float key, float value) {
-        if (half()) {
-            keysF16[layer][offset] = Float.floatToFloat16(key);
-            valuesF16[layer][offset] = Float.floatToFloat16(value);
+    /** Stores column {@code j} of a slot's key and value rows (rounded to the cache type). */
+    void store(int layer, int slot, int j, float key, float value) {
+        int at = rowOffset(slot) + j;
+        Object k = block(keys, layer, slot), v = block(values, layer, slot);
+        if (half) {
+            ((short[]) k)[at] = Float.floatToFloat16(key);
+            ((short[]) v)[at] = Float.floatToFloat16(value);
         } else {
-            keysF32[layer][offset] = key;
-            valuesF32[layer][offset] = value;
+            ((float[]) k)[at] = key;
+            ((float[]) v)[at] = value;
         }
+    }
+
+    /** The array (short[] for f16, float[] for f32) holding a slot's key row, at {@link #rowOffset}. */
+    Object keyBlock(int layer, int slot) {
+        return block(keys, layer, slot);
+    }
+
+    Object valueBlock(int layer, int slot) {
+        return block(values, layer, slot);
+    }
+
+    /** Where a slot's row starts in its block's array. */
+    int rowOffset(int slot) {
+        return slot % spec.blockSize() * spec.kvDim();
+    }
+
+    private Object block(Object[][] store, int layer, int slot) {
+        int b = slot / spec.blockSize();
+        Object a = store[layer][b];
+        if (a == null) store[layer][b] = a = half ? new short[blockValues] : new float[blockValues];
+        return a;
     }
 
     @Override
