@@ -49,7 +49,10 @@ public abstract class ReferenceAgreementSuite {
         Path file = dir.resolve(type + ".gguf");
         TestModelGenerator.write(TestModelSpec.tiny(type).withSeed(3), file);
         GreedyRun ref = GreedyRun.run(file, "reference", 1, Activation.RELU2, kv, PROMPT, STEPS, chunk);
-        GreedyRun run = GreedyRun.run(file, backend(), threads, Activation.RELU2, kv, PROMPT, STEPS, chunk);
+        assertAgrees(ref, GreedyRun.run(file, backend(), threads, Activation.RELU2, kv, PROMPT, STEPS, chunk));
+    }
+
+    private static void assertAgrees(GreedyRun ref, GreedyRun run) {
         assertArrayEquals(ref.ids(), run.ids(), "greedy ids differ");
         double diff = run.maxRelativeDifference(ref);
         assertTrue(diff < TOLERANCE, "logits differ by " + diff);
@@ -60,10 +63,7 @@ public abstract class ReferenceAgreementSuite {
         Path file = dir.resolve("q8.gguf");
         TestModelGenerator.write(TestModelSpec.tiny(GgmlType.I2_S).withSeed(4), file);
         GreedyRun ref = GreedyRun.run(file, "reference", 1, null, KvType.F16, PROMPT, STEPS, 4, LmHeadType.Q8);
-        GreedyRun run = GreedyRun.run(file, backend(), 2, null, KvType.F16, PROMPT, STEPS, 4, LmHeadType.Q8);
-        assertArrayEquals(ref.ids(), run.ids(), "greedy ids differ");
-        double diff = run.maxRelativeDifference(ref);
-        assertTrue(diff < TOLERANCE, "logits differ by " + diff);
+        assertAgrees(ref, GreedyRun.run(file, backend(), 2, null, KvType.F16, PROMPT, STEPS, 4, LmHeadType.Q8));
     }
 
     @Test
