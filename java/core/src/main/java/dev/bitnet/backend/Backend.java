@@ -45,6 +45,14 @@ public interface Backend extends AutoCloseable {
     /** The f16 token embedding [vocab, dim]; also the tied LM head. */
     Tensor loadEmbedding(F16Matrix embedding);
 
+    /**
+     * Whether the tensor {@link #loadEmbedding} returns goes on reading the given matrix (a slice of the memory-mapped
+     * file) rather than a copy: the loader drops the file's pages from the resident set when it does not.
+     */
+    default boolean embeddingReadsFile() {
+        return true;
+    }
+
     /** An int8-per-row LM head [vocab, dim] ({@code --lm-head q8}); {@link #logits} accepts it like an embedding. */
     Tensor loadLmHead(dev.bitnet.quant.Int8RowMatrix lmHead);
 

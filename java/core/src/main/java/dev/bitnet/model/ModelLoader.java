@@ -105,8 +105,14 @@ public final class ModelLoader {
             case F16 -> untied == null ? embedding : backend.loadEmbedding(untied);
             case Q8 -> backend.loadLmHead(Int8RowMatrix.quantize(untied == null ? embeddingF16 : untied));
         };
-        // an int8 head was quantised from the f16 rows, which only the embedding lookup (a row per token) reads now
-        if (lmHeadType == LmHeadType.Q8) file.release(file.tensor(untied == null ? TensorNames.TOKEN_EMBEDDING : TensorNames.OUTPUT));
+        // the file's pages leave the resident set where nothing reads them every token any more: rows converted from
+        // another type, a backend holding copies (device memory), or an LM head quantised to int8 (the embedding
+        // lookup then reads one row per token)
+        for (String name : new String[]{TensorNames.TOKEN_EMBEDDING, TensorNames.OUTPUT}) {
+            GgufTensorInfo t = file.findTensor(name).orElse(null);
+            if (t != null && (t.type() != dev.bitnet.gguf.GgmlType.F16 || lmHeadType == LmHeadType.Q8
+                    || !backend.embeddingReadsFile())) file.release(t);
+        }
         var outputNorm = backend.loadVector(EmbeddingDecoder.toF32Vector(file, file.tensor(TensorNames.OUTPUT_NORM)));
         TritBuffers buffers = new TritBuffers();
         List<LayerWeights> layers = new ArrayList<>(c.layers());

@@ -142,6 +142,12 @@ public final class OpenClBackend implements Backend {
         return new Halfs(m, e.rows(), e.cols());
     }
 
+    /** The embedding is copied to the device: the file's pages are not read again. */
+    @Override
+    public boolean embeddingReadsFile() {
+        return false;
+    }
+
     @Override
     public Tensor loadLmHead(Int8RowMatrix head) {
         cl_mem q = rt.alloc(head.q().length, "the int8 LM head");
