@@ -34,6 +34,11 @@ fi
 # Where PoCL is installed the OpenCL tests must run: a missing runtime then fails them instead of skipping them.
 if pocl_installed; then export BITNET_REQUIRE_OPENCL=1; echo "== PoCL installed: OpenCL tests required"; fi
 
+# Where cmake and a C compiler are present the build makes libbitnet_cpu, so the cpu-native tests must run.
+if command -v cmake >/dev/null && { command -v cc >/dev/null || command -v gcc >/dev/null; } && [ -z "${BITNET_SKIP_NATIVE:-}" ]; then
+  export BITNET_REQUIRE_NATIVE=1; echo "== cmake and a C compiler found: cpu-native (libbitnet_cpu) tests required"
+fi
+
 echo "== mvn -B verify"
 mvn -B -ntp verify
 touch dist/.built   # verify packaged dist/lib from these sources: ./bitnet need not build again
@@ -54,13 +59,15 @@ else
     *) echo "ci/test.sh: generate --json printed no result object" >&2; exit 1 ;;
   esac
   printf 'Hello!\n/exit\n' | ./bitnet chat -m "$model" -n 8 --temperature 0
-  if [ -n "${BITNET_REQUIRE_OPENCL:-}" ]; then
-    echo "== the same greedy ids on the OpenCL backend"
-    ids() { ./bitnet generate -m "$model" --prompt-ids 128000,791,6864 -n 8 --temperature 0 --json --backend "$1" </dev/null |
-            sed -n 's/.*"ids" *: *\(\[[^]]*\]\).*/\1/p'; }
-    cpu_ids=$(ids cpu); cl_ids=$(ids opencl)
-    echo "cpu $cpu_ids / opencl $cl_ids"
-    [ -n "$cpu_ids" ] && [ "$cpu_ids" = "$cl_ids" ] || { echo "ci/test.sh: cpu and opencl disagree" >&2; exit 1; }
-  fi
+  ids() { ./bitnet generate -m "$model" --prompt-ids 128000,791,6864 -n 8 --temperature 0 --json --backend "$1" </dev/null |
+          sed -n 's/.*"ids" *: *\(\[[^]]*\]\).*/\1/p'; }
+  cpu_ids=$(ids cpu)
+  [ -n "$cpu_ids" ] || { echo "ci/test.sh: no greedy ids from the cpu backend" >&2; exit 1; }
+  for other in ${BITNET_REQUIRE_NATIVE:+cpu-native} ${BITNET_REQUIRE_OPENCL:+opencl}; do
+    echo "== the same greedy ids on the $other backend"
+    other_ids=$(ids "$other")
+    echo "cpu $cpu_ids / $other $other_ids"
+    [ "$cpu_ids" = "$other_ids" ] || { echo "ci/test.sh: cpu and $other disagree" >&2; exit 1; }
+  done
 fi
 echo "== all tests passed"

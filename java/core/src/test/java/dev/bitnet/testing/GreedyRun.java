@@ -75,10 +75,20 @@ public record GreedyRun(int[] ids, List<float[]> logits) {
     /** The largest |a-b| / max(|b|, 1) over all logits of all steps (relative to the reference b, floored at 1). */
     public double maxRelativeDifference(GreedyRun reference) {
         double worst = 0;
-        for (int s = 0; s < Math.min(logits.size(), reference.logits.size()); s++) {
-            float[] a = logits.get(s), b = reference.logits.get(s);
-            for (int i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]) / Math.max(Math.abs(b[i]), 1f));
-        }
+        for (double d : stepDifferences(reference)) worst = Math.max(worst, d);
         return worst;
+    }
+
+    /** Per step, the largest |a - b| / max(|b|, 1) over the vocabulary (NaN counts as infinitely different). */
+    public double[] stepDifferences(GreedyRun reference) {
+        double[] out = new double[Math.min(logits.size(), reference.logits.size())];
+        for (int s = 0; s < out.length; s++) {
+            float[] a = logits.get(s), b = reference.logits.get(s);
+            for (int i = 0; i < a.length; i++) {
+                double d = Math.abs(a[i] - b[i]) / Math.max(Math.abs(b[i]), 1f);
+                out[s] = Math.max(out[s], Double.isNaN(d) ? Double.POSITIVE_INFINITY : d);
+            }
+        }
+        return out;
     }
 }

@@ -11,40 +11,47 @@ import dev.bitnet.quant.F16Matrix;
 import dev.bitnet.quant.TernaryMatrix;
 
 /**
- * The CPU backend: BitLinear on {@link TernaryKernel} (2-bit weights, exact integer sums), attention and the LM head
- * on f32 vectors, all split over a {@link WorkerPool} by contiguous row ranges. The cheap element-wise operations
- * (RMSNorm, RoPE, activation, residual add) use exactly the reference backend's scalar arithmetic, so the two
- * backends differ only in the summation order of attention and logits.
+ * The CPU backend: BitLinear and the LM head on {@link MatrixKernels} (2-bit weights with exact integer sums, f16 or
+ * int8 head rows), attention on f32 vectors, all split over a {@link WorkerPool} by contiguous row ranges. The cheap
+ * element-wise operations (RMSNorm, RoPE, activation, residual add) use exactly the reference backend's scalar
+ * arithmetic, so the backends differ only in the summation order of attention and logits. Backend {@code cpu}
+ * multiplies with the Vector API ({@link VectorKernels}), {@code cpu-native} with libbitnet_cpu
+ * ({@link NativeKernels}).
  */
 public final class CpuBackend implements Backend {
+    private final String name;
+    private final MatrixKernels kernels;
     private final WorkerPool pool;
     private final RopeTable rope = new RopeTable();
     private ForwardBatch batch;
-    // per-step activation quantisation: q[token] padded to the kernel's chunk, s and sum(q) per token
-    private short[][] q = new short[0][];
-    private float[] qScale = new float[0];
-    private int[] qSum = new int[0];
     private float[][] scores;
     private final Tensor[] oneWeight = new Tensor[1], oneOut = new Tensor[1]; // steps run one at a time
 
+    /** The Vector API backend ({@code cpu}). */
     public CpuBackend(int threads) {
+        this("cpu", new VectorKernels(), threads);
+    }
+
+    CpuBackend(String name, MatrixKernels kernels, int threads) {
+        this.name = name;
+        this.kernels = kernels;
         this.pool = new WorkerPool(threads);
         this.scores = new float[pool.threads()][256];
     }
 
     @Override
     public String name() {
-        return "cpu";
+        return name;
     }
 
     @Override
     public String description() {
-        return "cpu (Vector API, " + TernaryKernel.S.vectorBitSize() + "-bit vectors, " + pool.threads() + " threads)";
+        return name + " (" + kernels.description() + ", " + pool.threads() + " threads)";
     }
 
     @Override
     public Tensor loadTernary(TernaryMatrix weight) {
-        return TernaryKernel.pack(weight);
+        return kernels.packTernary(weight);
     }
 
     @Override
@@ -112,44 +119,18 @@ public final class CpuBackend implements Backend {
     /** One quantisation of x, then the rows of all the weights split over the workers as one range. */
     @Override
     public void bitLinear(Tensor x, Tensor[] weights, Tensor[] outs) {
-        float[] in = f(x);
         int tokens = n();
-        PackedTernary first = (PackedTernary) weights[0];
-        quantize(in, first.cols(), first.paddedCols(), tokens);
+        kernels.quantize(f(x), tokens, weights[0]);
         int totalRows = 0;
         for (Tensor w : weights) totalRows += w.rows();
-        int total = totalRows;
-        pool.run(total, (from, to, worker) -> {
+        pool.run(totalRows, (from, to, worker) -> {
             int start = 0;
             for (int m = 0; m < weights.length && start < to; m++) {
-                PackedTernary w = (PackedTernary) weights[m];
-                float[] o = f(outs[m]);
-                int rows = w.rows(), lo = Math.max(from - start, 0), hi = Math.min(to - start, rows);
-                for (int r = lo; r < hi; r++) {
-                    for (int i = 0; i < tokens; i++) o[i * rows + r] = TernaryKernel.dot(w, r, q[i], qSum[i]) * w.scale() / qScale[i];
-                }
+                int rows = weights[m].rows(), lo = Math.max(from - start, 0), hi = Math.min(to - start, rows);
+                if (lo < hi) kernels.ternaryRows(weights[m], lo, hi, tokens, f(outs[m]));
                 start += rows;
             }
         });
-    }
-
-    /** BitNet's per-token int8 quantisation of each row of x (as the reference backend computes it). */
-    private void quantize(float[] x, int cols, int padded, int tokens) {
-        if (q.length < tokens || q[0].length < padded) {
-            int width = Math.max(padded, q.length > 0 ? q[0].length : 0);
-            q = new short[Math.max(tokens, q.length)][width];
-            qScale = new float[q.length];
-            qSum = new int[q.length];
-        }
-        for (int i = 0; i < tokens; i++) {
-            short[] row = q[i];
-            float s = ScalarMath.quantizeRow(x, i * cols, cols, row);
-            int sum = 0;
-            for (int c = 0; c < cols; c++) sum += row[c];
-            java.util.Arrays.fill(row, cols, padded, (short) 0);
-            qScale[i] = s;
-            qSum[i] = sum;
-        }
     }
 
     @Override
@@ -203,27 +184,8 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void logits(Tensor x, Tensor lmHead, float[] out) {
-        float[] in = f(x);
-        int[] rows = batch.logitRows();
-        int vocab = lmHead.rows(), d = lmHead.cols();
-        switch (lmHead) {
-            case CpuTensors.Embedding e -> {
-                if (d % 2 != 0) throw new IllegalArgumentException("the CPU f16 LM head needs an even hidden size, got " + d);
-                LmHeadKernel.Split[] split = new LmHeadKernel.Split[rows.length];
-                for (int k = 0; k < rows.length; k++) split[k] = LmHeadKernel.split(in, rows[k] * d, d);
-                pool.run(vocab, (from, to, worker) -> {
-                    for (int v = from; v < to; v++) {
-                        for (int k = 0; k < rows.length; k++) out[k * vocab + v] = LmHeadKernel.dot(e.matrix(), v, split[k]);
-                    }
-                });
-            }
-            case CpuTensors.Int8Head q -> pool.run(vocab, (from, to, worker) -> {
-                for (int v = from; v < to; v++) {
-                    for (int k = 0; k < rows.length; k++) out[k * vocab + v] = LmHeadKernel.dot(q.matrix(), v, in, rows[k] * d);
-                }
-            });
-            default -> throw new IllegalArgumentException("not an LM head: " + lmHead);
-        }
+        kernels.prepareHead(f(x), batch.logitRows(), lmHead);
+        pool.run(lmHead.rows(), (from, to, worker) -> kernels.headRows(lmHead, from, to, out));
     }
 
     @Override
@@ -233,5 +195,12 @@ public final class CpuBackend implements Backend {
     @Override
     public void close() {
         pool.close();
+        if (kernels instanceof AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
     }
 }

@@ -1,0 +1,193 @@
+package dev.bitnet.backend.cpu;
+
+import dev.bitnet.api.BitNetException;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+/**
+ * The binding of libbitnet_cpu ({@code kernels/cpu/bitnet_cpu.c}, built by {@code cmake/}) through the JDK's FFM
+ * API: no JNI glue to generate or compile, and with {@link Linker.Option#critical} the kernels read the Java arrays
+ * of activations in place. The library travels in this module's jar ({@code native/<os>-<arch>/}) and is copied to
+ * a temporary file to be loaded; {@code BITNET_CPU_NATIVE_LIB} names another copy.
+ *
+ * <p>Every kernel takes the kernel set to use ({@link Isa}); the packed weight layout depends on it.
+ */
+final class LibBitnetCpu {
+    /** The library's kernel sets, by their number in the C API. */
+    enum Isa {
+        AVX512_VNNI("avx512-vnni"), AVX2("avx2"), PLAIN_C("c");
+
+        final String label;
+
+        Isa(String label) {
+            this.label = label;
+        }
+
+        static Isa byLabel(String label) {
+            for (Isa isa : values()) if (isa.label.equals(label)) return isa;
+            throw new BitNetException("libbitnet_cpu has no kernel set '" + label + "' (it has "
+                    + String.join(", ", List.of(AVX512_VNNI.label, AVX2.label, PLAIN_C.label)) + ")");
+        }
+    }
+
+    private static final String LIBRARY = "libbitnet_cpu.so";
+    private static final Loaded LOADED = load();
+    // static finals, so the JIT treats the handles as constants and inlines the downcalls
+    private static final MethodHandle SUPPORTS = LOADED.supports, BLOCK_COLS = LOADED.blockCols, PACK = LOADED.pack,
+            TERNARY_ROWS = LOADED.ternaryRows, F16_ROWS = LOADED.f16Rows, I8_ROWS = LOADED.i8Rows;
+
+    private record Loaded(MethodHandle supports, MethodHandle blockCols, MethodHandle pack, MethodHandle ternaryRows,
+                          MethodHandle f16Rows, MethodHandle i8Rows, String failure) {
+    }
+
+    private LibBitnetCpu() {
+    }
+
+    /** Why the library cannot be used here, or null. */
+    static String unavailableReason() {
+        return LOADED.failure;
+    }
+
+    /** The kernel sets this CPU runs, best first. */
+    static List<Isa> supported() {
+        List<Isa> out = new ArrayList<>();
+        if (LOADED.failure != null) return out;
+        for (Isa isa : Isa.values()) if (call(() -> (int) SUPPORTS.invokeExact(isa.ordinal())) != 0) out.add(isa);
+        return out;
+    }
+
+    static int blockCols(Isa isa) {
+        return call(() -> (int) BLOCK_COLS.invokeExact(isa.ordinal()));
+    }
+
+    static void pack(Isa isa, MemorySegment trits, int rows, int cols, int paddedCols, MemorySegment out) {
+        call(() -> {
+            PACK.invokeExact(isa.ordinal(), trits, rows, cols, paddedCols, out);
+            return 0;
+        });
+    }
+
+    static void ternaryRows(Isa isa, MemorySegment w, int paddedCols, int from, int to, MemorySegment q, int tokens,
+                            MemorySegment qSum, MemorySegment qScale, float wScale, MemorySegment out, int outStride) {
+        try {
+            TERNARY_ROWS.invokeExact(isa.ordinal(), w, paddedCols, from, to, q, tokens, qSum, qScale, wScale, out, outStride);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static void f16Rows(Isa isa, MemorySegment e, int cols, int from, int to, MemorySegment x, int n, MemorySegment out,
+                        int outStride) {
+        try {
+            F16_ROWS.invokeExact(isa.ordinal(), e, cols, from, to, x, n, out, outStride);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static void i8Rows(Isa isa, MemorySegment m, MemorySegment scales, int cols, int from, int to, MemorySegment x, int n,
+                       MemorySegment out, int outStride) {
+        try {
+            I8_ROWS.invokeExact(isa.ordinal(), m, scales, cols, from, to, x, n, out, outStride);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    private interface IntCall {
+        int run() throws Throwable;
+    }
+
+    private static int call(IntCall c) {
+        try {
+            return c.run();
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    private static RuntimeException rethrow(Throwable t) {
+        if (t instanceof RuntimeException r) return r;
+        if (t instanceof Error e) throw e;
+        return new IllegalStateException(t);
+    }
+
+    /** "linux-x86_64", "linux-aarch64", ...: the folder of the jar that holds this platform's library. */
+    static String platform() {
+        String os = System.getProperty("os.name").toLowerCase(Locale.ROOT).startsWith("linux") ? "linux"
+                : System.getProperty("os.name").toLowerCase(Locale.ROOT).replace(' ', '_');
+        String arch = System.getProperty("os.arch");
+        return os + "-" + (arch.equals("amd64") ? "x86_64" : arch);
+    }
+
+    private static Loaded load() {
+        try {
+            Path path = locate();
+            if (path == null) {
+                return failed("libbitnet_cpu was not built for " + platform() + " (the build needs cmake and a C compiler; "
+                        + "see cmake/README.md)");
+            }
+            Linker linker = Linker.nativeLinker();
+            SymbolLookup lib = SymbolLookup.libraryLookup(path, Arena.global());
+            Linker.Option critical = Linker.Option.critical(true); // short calls; lets them read heap arrays in place
+            MethodHandle supports = linker.downcallHandle(find(lib, "bitnet_cpu_supports"), FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+            MethodHandle blockCols = linker.downcallHandle(find(lib, "bitnet_cpu_block_cols"), FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+            MethodHandle pack = linker.downcallHandle(find(lib, "bitnet_cpu_pack"),
+                    FunctionDescriptor.ofVoid(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS), critical);
+            MethodHandle ternary = linker.downcallHandle(find(lib, "bitnet_cpu_ternary_rows"),
+                    FunctionDescriptor.ofVoid(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS,
+                            ADDRESS, JAVA_FLOAT, ADDRESS, JAVA_INT), critical);
+            MethodHandle f16 = linker.downcallHandle(find(lib, "bitnet_cpu_f16_rows"),
+                    FunctionDescriptor.ofVoid(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS,
+                            JAVA_INT), critical);
+            MethodHandle i8 = linker.downcallHandle(find(lib, "bitnet_cpu_i8_rows"),
+                    FunctionDescriptor.ofVoid(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT,
+                            ADDRESS, JAVA_INT), critical);
+            return new Loaded(supports, blockCols, pack, ternary, f16, i8, null);
+        } catch (IOException | RuntimeException | LinkageError e) {
+            return failed("libbitnet_cpu could not be loaded: " + e.getMessage());
+        }
+    }
+
+    private static Loaded failed(String why) {
+        return new Loaded(null, null, null, null, null, null, why);
+    }
+
+    private static MemorySegment find(SymbolLookup lib, String name) {
+        return lib.find(name).orElseThrow(() -> new IllegalStateException("libbitnet_cpu has no symbol " + name));
+    }
+
+    /** The library file: BITNET_CPU_NATIVE_LIB, or the jar's copy extracted to a temporary file; null if neither. */
+    private static Path locate() throws IOException {
+        String override = System.getenv("BITNET_CPU_NATIVE_LIB");
+        if (override != null && !override.isEmpty()) {
+            Path p = Path.of(override);
+            if (!Files.isRegularFile(p)) throw new IOException("BITNET_CPU_NATIVE_LIB=" + override + " is not a file");
+            return p;
+        }
+        try (InputStream in = LibBitnetCpu.class.getResourceAsStream("native/" + platform() + "/" + LIBRARY)) {
+            if (in == null) return null;
+            Path tmp = Files.createTempFile("libbitnet_cpu", ".so");
+            tmp.toFile().deleteOnExit();
+            Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+            return tmp;
+        }
+    }
+}

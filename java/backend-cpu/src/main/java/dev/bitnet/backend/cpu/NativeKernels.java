@@ -1,0 +1,108 @@
+package dev.bitnet.backend.cpu;
+
+import dev.bitnet.backend.ScalarMath;
+import dev.bitnet.backend.Tensor;
+import dev.bitnet.quant.TernaryMatrix;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * {@link MatrixKernels} in libbitnet_cpu ({@link LibBitnetCpu}): int8 dot-product instructions the Vector API does
+ * not expose (AVX-512 VNNI {@code vpdpbusd}, AVX2 {@code vpmaddubsw}), F16C conversion for the f16 LM head. Weights
+ * live in native memory of this object's arena, freed by {@link #close}; activations are Java arrays that the
+ * kernels read in place.
+ */
+final class NativeKernels implements MatrixKernels, AutoCloseable {
+    private final LibBitnetCpu.Isa isa;
+    private final int blockCols;
+    private final Arena arena = Arena.ofShared();
+    // per-step quantised tokens: tokens rows of paddedCols int8 (zero past cols), their scales and sums
+    private byte[] q = new byte[0];
+    private short[] row = new short[0];
+    private float[] qScale = new float[0];
+    private int[] qSum = new int[0];
+    private int qPadded;
+    // the LM head's hidden states, contiguous
+    private float[] headX = new float[0];
+    private int headCount;
+
+    NativeKernels(LibBitnetCpu.Isa isa) {
+        this.isa = isa;
+        this.blockCols = LibBitnetCpu.blockCols(isa);
+    }
+
+    LibBitnetCpu.Isa isa() {
+        return isa;
+    }
+
+    @Override
+    public String description() {
+        return "libbitnet_cpu, " + isa.label + " kernels";
+    }
+
+    @Override
+    public Tensor packTernary(TernaryMatrix weight) {
+        int padded = (weight.cols() + blockCols - 1) / blockCols * blockCols;
+        MemorySegment codes = arena.allocate((long) weight.rows() * padded / 4, 64);
+        LibBitnetCpu.pack(isa, MemorySegment.ofArray(weight.trits()), weight.rows(), weight.cols(), padded, codes);
+        return new NativeTernary(weight.rows(), weight.cols(), padded, codes, weight.scale());
+    }
+
+    @Override
+    public void quantize(float[] x, int tokens, Tensor weight) {
+        NativeTernary w = (NativeTernary) weight;
+        int cols = w.cols(), padded = w.paddedCols();
+        if (q.length < tokens * padded) q = new byte[tokens * padded];
+        if (row.length < cols) row = new short[cols];
+        if (qScale.length < tokens) {
+            qScale = new float[tokens];
+            qSum = new int[tokens];
+        }
+        for (int i = 0; i < tokens; i++) {
+            qScale[i] = ScalarMath.quantizeRow(x, i * cols, cols, row);
+            int sum = 0, base = i * padded;
+            for (int c = 0; c < cols; c++) {
+                q[base + c] = (byte) row[c];
+                sum += row[c];
+            }
+            java.util.Arrays.fill(q, base + cols, base + padded, (byte) 0);
+            qSum[i] = sum;
+        }
+        qPadded = padded;
+    }
+
+    @Override
+    public void ternaryRows(Tensor weight, int from, int to, int tokens, float[] out) {
+        NativeTernary w = (NativeTernary) weight;
+        if (w.paddedCols() != qPadded) throw new IllegalStateException("quantised for " + qPadded + " columns, not " + w.paddedCols());
+        LibBitnetCpu.ternaryRows(isa, w.codes(), w.paddedCols(), from, to, MemorySegment.ofArray(q), tokens,
+                MemorySegment.ofArray(qSum), MemorySegment.ofArray(qScale), w.scale(), MemorySegment.ofArray(out), w.rows());
+    }
+
+    @Override
+    public void prepareHead(float[] x, int[] rows, Tensor head) {
+        int d = head.cols();
+        if (headX.length < rows.length * d) headX = new float[rows.length * d];
+        for (int k = 0; k < rows.length; k++) System.arraycopy(x, rows[k] * d, headX, k * d, d);
+        headCount = rows.length;
+    }
+
+    @Override
+    public void headRows(Tensor head, int from, int to, float[] out) {
+        int vocab = head.rows(), d = head.cols();
+        switch (head) {
+            case CpuTensors.Embedding e -> LibBitnetCpu.f16Rows(isa, e.matrix().data(), d, from, to,
+                    MemorySegment.ofArray(headX), headCount, MemorySegment.ofArray(out), vocab);
+            case CpuTensors.Int8Head h -> LibBitnetCpu.i8Rows(isa, MemorySegment.ofArray(h.matrix().q()),
+                    MemorySegment.ofArray(h.matrix().scales()), d, from, to, MemorySegment.ofArray(headX), headCount,
+                    MemorySegment.ofArray(out), vocab);
+            default -> throw new IllegalArgumentException("not an LM head: " + head);
+        }
+    }
+
+    @Override
+    public void close() {
+        arena.close();
+    }
+}

@@ -1,0 +1,90 @@
+package dev.bitnet.backend.cpu;
+
+import dev.bitnet.backend.ScalarMath;
+import dev.bitnet.backend.Tensor;
+import dev.bitnet.quant.TernaryMatrix;
+
+import java.util.Arrays;
+
+/** {@link MatrixKernels} on the JDK Vector API: {@link TernaryKernel} and {@link LmHeadKernel}. */
+final class VectorKernels implements MatrixKernels {
+    // per-step activation quantisation: q[token] padded to the kernel's chunk, s and sum(q) per token
+    private short[][] q = new short[0][];
+    private float[] qScale = new float[0];
+    private int[] qSum = new int[0];
+    // the LM head's prepared hidden states: split halves for the f16 head, plain rows for the int8 one
+    private LmHeadKernel.Split[] split = new LmHeadKernel.Split[0];
+    private float[] headX;
+    private int[] headOffsets;
+
+    @Override
+    public String description() {
+        return "Vector API, " + TernaryKernel.S.vectorBitSize() + "-bit vectors";
+    }
+
+    @Override
+    public Tensor packTernary(TernaryMatrix weight) {
+        return TernaryKernel.pack(weight);
+    }
+
+    @Override
+    public void quantize(float[] x, int tokens, Tensor weight) {
+        PackedTernary w = (PackedTernary) weight;
+        int cols = w.cols(), padded = w.paddedCols();
+        if (q.length < tokens || q[0].length < padded) {
+            int width = Math.max(padded, q.length > 0 ? q[0].length : 0);
+            q = new short[Math.max(tokens, q.length)][width];
+            qScale = new float[q.length];
+            qSum = new int[q.length];
+        }
+        for (int i = 0; i < tokens; i++) {
+            short[] row = q[i];
+            qScale[i] = ScalarMath.quantizeRow(x, i * cols, cols, row);
+            int sum = 0;
+            for (int c = 0; c < cols; c++) sum += row[c];
+            Arrays.fill(row, cols, padded, (short) 0);
+            qSum[i] = sum;
+        }
+    }
+
+    @Override
+    public void ternaryRows(Tensor weight, int from, int to, int tokens, float[] out) {
+        PackedTernary w = (PackedTernary) weight;
+        int rows = w.rows();
+        for (int r = from; r < to; r++) {
+            for (int i = 0; i < tokens; i++) out[i * rows + r] = TernaryKernel.dot(w, r, q[i], qSum[i]) * w.scale() / qScale[i];
+        }
+    }
+
+    @Override
+    public void prepareHead(float[] x, int[] rows, Tensor head) {
+        int d = head.cols();
+        if (head instanceof CpuTensors.Embedding) {
+            if (d % 2 != 0) throw new IllegalArgumentException("the CPU f16 LM head needs an even hidden size, got " + d);
+            split = new LmHeadKernel.Split[rows.length];
+            for (int k = 0; k < rows.length; k++) split[k] = LmHeadKernel.split(x, rows[k] * d, d);
+        } else {
+            headX = x;
+            headOffsets = new int[rows.length];
+            for (int k = 0; k < rows.length; k++) headOffsets[k] = rows[k] * d;
+        }
+    }
+
+    @Override
+    public void headRows(Tensor head, int from, int to, float[] out) {
+        int vocab = head.rows();
+        switch (head) {
+            case CpuTensors.Embedding e -> {
+                for (int v = from; v < to; v++) {
+                    for (int k = 0; k < split.length; k++) out[k * vocab + v] = LmHeadKernel.dot(e.matrix(), v, split[k]);
+                }
+            }
+            case CpuTensors.Int8Head h -> {
+                for (int v = from; v < to; v++) {
+                    for (int k = 0; k < headOffsets.length; k++) out[k * vocab + v] = LmHeadKernel.dot(h.matrix(), v, headX, headOffsets[k]);
+                }
+            }
+            default -> throw new IllegalArgumentException("not an LM head: " + head);
+        }
+    }
+}

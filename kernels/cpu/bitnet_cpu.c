@@ -1,0 +1,351 @@
+/*
+ * libbitnet_cpu: the cpu-native backend's matrix kernels, bound from Java with the FFM API
+ * (dev.bitnet.backend.cpu.LibBitnetCpu). Everything else of the backend (norms, RoPE, attention, threads) is Java.
+ *
+ * One library for every x86-64 CPU: each kernel exists for AVX-512 VNNI (vpdpbusd), AVX2 (vpmaddubsw + vpmaddwd)
+ * and plain C; the caller asks bitnet_cpu_supports() (CPUID) and names the set in every call. Other architectures
+ * get the plain C kernels only (the Vector API backend is the better choice there).
+ *
+ * Ternary weight layout (written by bitnet_cpu_pack, read by the ternary kernels). V is the vector width in bytes
+ * of the chosen kernel (64 for AVX-512, 32 otherwise). A row is cut into blocks of 4V columns, stored as V bytes:
+ * byte j of block b holds, in bits 2g..2g+1, the code c = t + 1 (t the trit) of column 4V*b + V*g + j, g = 0..3.
+ * So one V-byte load brings 4V weights, and group g (shift by 2g, mask 3) lines up with the V contiguous int8
+ * activations q[4V*b + V*g ..]. Rows are padded with code 0 to a whole block; the activations past cols are 0.
+ *
+ * Arithmetic: sum t*q = sum c*q - sum q, exact in int32. c*q with c in {0,1,2} and q in [-128,127] is exactly what
+ * vpmaddubsw / vpdpbusd multiply (unsigned byte x signed byte); vpmaddubsw adds pairs into int16 (|.| <= 512, no
+ * saturation) and four groups of one block stay below 2048 before vpmaddwd widens them to int32.
+ */
+#include <stdint.h>
+#include <string.h>
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
+#define MAX_TILE 4 /* tokens per weight read in the ternary kernels */
+
+/* ---- plain C ---------------------------------------------------------------------------------------------- */
+
+static void ternary_rows_c(const uint8_t *w, int paddedCols, int from, int to, const int8_t *q, int tokens,
+                           const int32_t *qSum, const float *qScale, float wScale, float *out, int outStride) {
+    const int V = 32, bytesPerRow = paddedCols / 4;
+    for (int r = from; r < to; r++) {
+        const uint8_t *row = w + (int64_t) r * bytesPerRow;
+        for (int t = 0; t < tokens; t++) {
+            const int8_t *x = q + (int64_t) t * paddedCols;
+            int32_t sum = 0;
+            for (int b = 0; b < paddedCols / (4 * V); b++)
+                for (int g = 0; g < 4; g++)
+                    for (int j = 0; j < V; j++) sum += ((row[b * V + j] >> (2 * g)) & 3) * x[4 * V * b + V * g + j];
+            out[(int64_t) t * outStride + r] = (float) (sum - qSum[t]) * wScale / qScale[t];
+        }
+    }
+}
+
+static void f16_rows_c(const uint16_t *e, int cols, int from, int to, const float *x, int n, float *out, int outStride);
+static void i8_rows_c(const int8_t *m, const float *scales, int cols, int from, int to, const float *x, int n,
+                      float *out, int outStride) {
+    for (int r = from; r < to; r++)
+        for (int k = 0; k < n; k++) {
+            float sum = 0;
+            for (int c = 0; c < cols; c++) sum += m[(int64_t) r * cols + c] * x[(int64_t) k * cols + c];
+            out[(int64_t) k * outStride + r] = sum * scales[r];
+        }
+}
+
+static float half_to_float(uint16_t h) {
+    uint32_t sign = (uint32_t) (h & 0x8000) << 16, exp = (h >> 10) & 0x1f, man = h & 0x3ff, bits;
+    if (exp == 0x1f) bits = sign | 0x7f800000 | (man << 13);
+    else if (exp != 0) bits = sign | ((exp + 112) << 23) | (man << 13);
+    else if (man == 0) bits = sign;
+    else { /* subnormal: normalise */
+        int shift = 0;
+        while (!(man & 0x400)) { man <<= 1; shift++; }
+        bits = sign | ((uint32_t) (113 - shift) << 23) | ((man & 0x3ff) << 13);
+    }
+    float f;
+    memcpy(&f, &bits, 4);
+    return f;
+}
+
+static void f16_rows_c(const uint16_t *e, int cols, int from, int to, const float *x, int n, float *out, int outStride) {
+    for (int r = from; r < to; r++)
+        for (int k = 0; k < n; k++) {
+            float sum = 0;
+            for (int c = 0; c < cols; c++) sum += half_to_float(e[(int64_t) r * cols + c]) * x[(int64_t) k * cols + c];
+            out[(int64_t) k * outStride + r] = sum;
+        }
+}
+
+#if defined(__x86_64__)
+
+/* ---- AVX2 (+ FMA, F16C) --------------------------------------------------------------------------------- */
+
+#define AVX2 __attribute__((target("avx2,fma,f16c")))
+
+AVX2 static inline int32_t hsum256(__m256i v) {
+    __m128i s = _mm_add_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0x4e));
+    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0xb1));
+    return _mm_cvtsi128_si32(s);
+}
+
+AVX2 static inline float hsum256f(__m256 v) {
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_add_ss(s, _mm_movehdup_ps(s));
+    return _mm_cvtss_f32(s);
+}
+
+/* T tokens against one row; T is a constant after inlining, so acc[] lives in registers. */
+AVX2 static inline __attribute__((always_inline)) void ternary_row_avx2(
+        const uint8_t *row, int blocks, const int8_t *q, int paddedCols, int T, int32_t *sums) {
+    const __m256i mask = _mm256_set1_epi8(3), ones = _mm256_set1_epi16(1);
+    __m256i acc[MAX_TILE];
+    for (int t = 0; t < T; t++) acc[t] = _mm256_setzero_si256();
+    for (int b = 0; b < blocks; b++) {
+        __m256i p = _mm256_loadu_si256((const __m256i *) (row + 32 * b));
+        __m256i c0 = _mm256_and_si256(p, mask), c1 = _mm256_and_si256(_mm256_srli_epi16(p, 2), mask);
+        __m256i c2 = _mm256_and_si256(_mm256_srli_epi16(p, 4), mask), c3 = _mm256_and_si256(_mm256_srli_epi16(p, 6), mask);
+        for (int t = 0; t < T; t++) {
+            const int8_t *x = q + (int64_t) t * paddedCols + 128 * b;
+            __m256i s = _mm256_maddubs_epi16(c0, _mm256_loadu_si256((const __m256i *) x));
+            s = _mm256_add_epi16(s, _mm256_maddubs_epi16(c1, _mm256_loadu_si256((const __m256i *) (x + 32))));
+            s = _mm256_add_epi16(s, _mm256_maddubs_epi16(c2, _mm256_loadu_si256((const __m256i *) (x + 64))));
+            s = _mm256_add_epi16(s, _mm256_maddubs_epi16(c3, _mm256_loadu_si256((const __m256i *) (x + 96))));
+            acc[t] = _mm256_add_epi32(acc[t], _mm256_madd_epi16(s, ones));
+        }
+    }
+    for (int t = 0; t < T; t++) sums[t] = hsum256(acc[t]);
+}
+
+AVX2 static void ternary_rows_avx2(const uint8_t *w, int paddedCols, int from, int to, const int8_t *q, int tokens,
+                                   const int32_t *qSum, const float *qScale, float wScale, float *out, int outStride) {
+    const int blocks = paddedCols / 128, bytesPerRow = paddedCols / 4;
+    int32_t sums[MAX_TILE];
+    for (int t0 = 0; t0 < tokens; t0 += MAX_TILE) {
+        int T = tokens - t0 < MAX_TILE ? tokens - t0 : MAX_TILE;
+        const int8_t *x = q + (int64_t) t0 * paddedCols;
+        for (int r = from; r < to; r++) {
+            const uint8_t *row = w + (int64_t) r * bytesPerRow;
+            switch (T) {
+                case 4: ternary_row_avx2(row, blocks, x, paddedCols, 4, sums); break;
+                case 3: ternary_row_avx2(row, blocks, x, paddedCols, 3, sums); break;
+                case 2: ternary_row_avx2(row, blocks, x, paddedCols, 2, sums); break;
+                default: ternary_row_avx2(row, blocks, x, paddedCols, 1, sums); break;
+            }
+            for (int t = 0; t < T; t++)
+                out[(int64_t) (t0 + t) * outStride + r] = (float) (sums[t] - qSum[t0 + t]) * wScale / qScale[t0 + t];
+        }
+    }
+}
+
+/* Logits from f16 rows: each row is read once for all n hidden states. cols % 8 tail in plain C. */
+AVX2 static void f16_rows_avx2(const uint16_t *e, int cols, int from, int to, const float *x, int n, float *out,
+                               int outStride) {
+    for (int r = from; r < to; r++) {
+        const uint16_t *row = e + (int64_t) r * cols;
+        for (int k = 0; k < n; k++) {
+            const float *h = x + (int64_t) k * cols;
+            __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps();
+            int c = 0;
+            for (; c + 16 <= cols; c += 16) {
+                a0 = _mm256_fmadd_ps(_mm256_cvtph_ps(_mm_loadu_si128((const __m128i *) (row + c))), _mm256_loadu_ps(h + c), a0);
+                a1 = _mm256_fmadd_ps(_mm256_cvtph_ps(_mm_loadu_si128((const __m128i *) (row + c + 8))), _mm256_loadu_ps(h + c + 8), a1);
+            }
+            float sum = hsum256f(_mm256_add_ps(a0, a1));
+            for (; c < cols; c++) sum += half_to_float(row[c]) * h[c];
+            out[(int64_t) k * outStride + r] = sum;
+        }
+    }
+}
+
+AVX2 static void i8_rows_avx2(const int8_t *m, const float *scales, int cols, int from, int to, const float *x, int n,
+                              float *out, int outStride) {
+    for (int r = from; r < to; r++) {
+        const int8_t *row = m + (int64_t) r * cols;
+        for (int k = 0; k < n; k++) {
+            const float *h = x + (int64_t) k * cols;
+            __m256 a = _mm256_setzero_ps();
+            int c = 0;
+            for (; c + 8 <= cols; c += 8) {
+                __m256 wv = _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *) (row + c))));
+                a = _mm256_fmadd_ps(wv, _mm256_loadu_ps(h + c), a);
+            }
+            float sum = hsum256f(a);
+            for (; c < cols; c++) sum += row[c] * h[c];
+            out[(int64_t) k * outStride + r] = sum * scales[r];
+        }
+    }
+}
+
+/* ---- AVX-512 VNNI --------------------------------------------------------------------------------------- */
+
+#define AVX512 __attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni,avx2,fma,f16c")))
+
+AVX512 static inline __attribute__((always_inline)) void ternary_row_vnni(
+        const uint8_t *row, int blocks, const int8_t *q, int paddedCols, int T, int32_t *sums) {
+    const __m512i mask = _mm512_set1_epi8(3);
+    __m512i even[MAX_TILE], odd[MAX_TILE]; /* two chains per token hide vpdpbusd's latency */
+    for (int t = 0; t < T; t++) even[t] = odd[t] = _mm512_setzero_si512();
+    for (int b = 0; b < blocks; b++) {
+        __m512i p = _mm512_loadu_si512(row + 64 * b);
+        __m512i c0 = _mm512_and_si512(p, mask), c1 = _mm512_and_si512(_mm512_srli_epi16(p, 2), mask);
+        __m512i c2 = _mm512_and_si512(_mm512_srli_epi16(p, 4), mask), c3 = _mm512_and_si512(_mm512_srli_epi16(p, 6), mask);
+        for (int t = 0; t < T; t++) {
+            const int8_t *x = q + (int64_t) t * paddedCols + 256 * b;
+            even[t] = _mm512_dpbusd_epi32(even[t], c0, _mm512_loadu_si512(x));
+            odd[t] = _mm512_dpbusd_epi32(odd[t], c1, _mm512_loadu_si512(x + 64));
+            even[t] = _mm512_dpbusd_epi32(even[t], c2, _mm512_loadu_si512(x + 128));
+            odd[t] = _mm512_dpbusd_epi32(odd[t], c3, _mm512_loadu_si512(x + 192));
+        }
+    }
+    for (int t = 0; t < T; t++) sums[t] = _mm512_reduce_add_epi32(_mm512_add_epi32(even[t], odd[t]));
+}
+
+AVX512 static void ternary_rows_vnni(const uint8_t *w, int paddedCols, int from, int to, const int8_t *q, int tokens,
+                                     const int32_t *qSum, const float *qScale, float wScale, float *out, int outStride) {
+    const int blocks = paddedCols / 256, bytesPerRow = paddedCols / 4;
+    int32_t sums[MAX_TILE];
+    for (int t0 = 0; t0 < tokens; t0 += MAX_TILE) {
+        int T = tokens - t0 < MAX_TILE ? tokens - t0 : MAX_TILE;
+        const int8_t *x = q + (int64_t) t0 * paddedCols;
+        for (int r = from; r < to; r++) {
+            const uint8_t *row = w + (int64_t) r * bytesPerRow;
+            switch (T) {
+                case 4: ternary_row_vnni(row, blocks, x, paddedCols, 4, sums); break;
+                case 3: ternary_row_vnni(row, blocks, x, paddedCols, 3, sums); break;
+                case 2: ternary_row_vnni(row, blocks, x, paddedCols, 2, sums); break;
+                default: ternary_row_vnni(row, blocks, x, paddedCols, 1, sums); break;
+            }
+            for (int t = 0; t < T; t++)
+                out[(int64_t) (t0 + t) * outStride + r] = (float) (sums[t] - qSum[t0 + t]) * wScale / qScale[t0 + t];
+        }
+    }
+}
+
+AVX512 static void f16_rows_avx512(const uint16_t *e, int cols, int from, int to, const float *x, int n, float *out,
+                                   int outStride) {
+    for (int r = from; r < to; r++) {
+        const uint16_t *row = e + (int64_t) r * cols;
+        for (int k = 0; k < n; k++) {
+            const float *h = x + (int64_t) k * cols;
+            __m512 a0 = _mm512_setzero_ps(), a1 = _mm512_setzero_ps();
+            int c = 0;
+            for (; c + 32 <= cols; c += 32) {
+                a0 = _mm512_fmadd_ps(_mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *) (row + c))), _mm512_loadu_ps(h + c), a0);
+                a1 = _mm512_fmadd_ps(_mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *) (row + c + 16))), _mm512_loadu_ps(h + c + 16), a1);
+            }
+            float sum = _mm512_reduce_add_ps(_mm512_add_ps(a0, a1));
+            for (; c < cols; c++) sum += half_to_float(row[c]) * h[c];
+            out[(int64_t) k * outStride + r] = sum;
+        }
+    }
+}
+
+AVX512 static void i8_rows_avx512(const int8_t *m, const float *scales, int cols, int from, int to, const float *x,
+                                  int n, float *out, int outStride) {
+    for (int r = from; r < to; r++) {
+        const int8_t *row = m + (int64_t) r * cols;
+        for (int k = 0; k < n; k++) {
+            const float *h = x + (int64_t) k * cols;
+            __m512 a = _mm512_setzero_ps();
+            int c = 0;
+            for (; c + 16 <= cols; c += 16) {
+                __m512 wv = _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(_mm_loadu_si128((const __m128i *) (row + c))));
+                a = _mm512_fmadd_ps(wv, _mm512_loadu_ps(h + c), a);
+            }
+            float sum = _mm512_reduce_add_ps(a);
+            for (; c < cols; c++) sum += row[c] * h[c];
+            out[(int64_t) k * outStride + r] = sum * scales[r];
+        }
+    }
+}
+#endif
+
+/* ---- dispatch and the exported API ---------------------------------------------------------------------- */
+/* Every entry takes the kernel set ("isa") to use: 0 AVX-512 VNNI, 1 AVX2, 2 plain C. The packed layout depends on
+ * it (V), so a caller packs and multiplies with the same one; there is no global state. */
+
+typedef void (*ternary_fn)(const uint8_t *, int, int, int, const int8_t *, int, const int32_t *, const float *, float,
+                           float *, int);
+typedef void (*f16_fn)(const uint16_t *, int, int, int, const float *, int, float *, int);
+typedef void (*i8_fn)(const int8_t *, const float *, int, int, int, const float *, int, float *, int);
+
+struct kernel_set {
+    const char *name;
+    int vectorBytes;
+    ternary_fn ternary;
+    f16_fn f16;
+    i8_fn i8;
+};
+
+static const struct kernel_set SETS[] = {
+#if defined(__x86_64__)
+    {"avx512-vnni", 64, ternary_rows_vnni, f16_rows_avx512, i8_rows_avx512},
+    {"avx2", 32, ternary_rows_avx2, f16_rows_avx2, i8_rows_avx2},
+#else
+    {"c", 32, ternary_rows_c, f16_rows_c, i8_rows_c},
+    {"c", 32, ternary_rows_c, f16_rows_c, i8_rows_c},
+#endif
+    {"c", 32, ternary_rows_c, f16_rows_c, i8_rows_c},
+};
+
+/* 1 if this CPU can run kernel set isa. */
+int bitnet_cpu_supports(int isa) {
+    if (isa == 2) return 1;
+    if (isa < 0 || isa > 2) return 0;
+#if defined(__x86_64__)
+    __builtin_cpu_init();
+    int avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c");
+    if (isa == 1) return avx2;
+    return avx2 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw")
+           && __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vnni");
+#else
+    return 0;
+#endif
+}
+
+const char *bitnet_cpu_isa_name(int isa) {
+    return SETS[isa].name;
+}
+
+/* Columns per block of the packed layout (4V): rows are padded to a multiple of it. */
+int bitnet_cpu_block_cols(int isa) {
+    return 4 * SETS[isa].vectorBytes;
+}
+
+/* Packs row-major trits (-1, 0, 1), rows x cols, into the layout above; out holds rows * paddedCols / 4 bytes. */
+void bitnet_cpu_pack(int isa, const int8_t *trits, int rows, int cols, int paddedCols, uint8_t *out) {
+    const int V = SETS[isa].vectorBytes, bytesPerRow = paddedCols / 4;
+    memset(out, 0, (size_t) rows * bytesPerRow);
+    for (int r = 0; r < rows; r++) {
+        const int8_t *src = trits + (int64_t) r * cols;
+        uint8_t *dst = out + (int64_t) r * bytesPerRow;
+        for (int c0 = 0; c0 < cols; c0 += V) { /* V columns: group g of block b */
+            int b = c0 / (4 * V), g = c0 / V % 4, n = cols - c0 < V ? cols - c0 : V;
+            for (int j = 0; j < n; j++) dst[b * V + j] |= (uint8_t) ((src[c0 + j] + 1) << (2 * g));
+        }
+    }
+}
+
+/*
+ * out[t * outStride + r] = (sum_c t[r][c] * q[t][c]) * wScale / qScale[t] for rows [from, to) and tokens
+ * [0, tokens); q holds tokens rows of paddedCols int8 (zero past cols), qSum[t] = sum_c q[t][c].
+ */
+void bitnet_cpu_ternary_rows(int isa, const uint8_t *w, int paddedCols, int from, int to, const int8_t *q, int tokens,
+                             const int32_t *qSum, const float *qScale, float wScale, float *out, int outStride) {
+    SETS[isa].ternary(w, paddedCols, from, to, q, tokens, qSum, qScale, wScale, out, outStride);
+}
+
+/* out[k * outStride + r] = sum_c half(e[r][c]) * x[k][c] for rows [from, to) and k in [0, n). */
+void bitnet_cpu_f16_rows(int isa, const uint16_t *e, int cols, int from, int to, const float *x, int n, float *out,
+                         int outStride) {
+    SETS[isa].f16(e, cols, from, to, x, n, out, outStride);
+}
+
+/* out[k * outStride + r] = scales[r] * sum_c m[r][c] * x[k][c] for rows [from, to) and k in [0, n). */
+void bitnet_cpu_i8_rows(int isa, const int8_t *m, const float *scales, int cols, int from, int to, const float *x,
+                        int n, float *out, int outStride) {
+    SETS[isa].i8(m, scales, cols, from, to, x, n, out, outStride);
+}
