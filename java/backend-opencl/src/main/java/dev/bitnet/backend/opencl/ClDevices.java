@@ -23,6 +23,8 @@ final class ClDevices {
      * (no ICD loader, no platform) or no device.
      */
     static List<ClDevice> list() {
+        String loader = missingLoader();
+        if (loader != null) throw new BitNetException(loader);
         try {
             CL.setExceptionsEnabled(true);
             int[] n = new int[1];
@@ -85,6 +87,23 @@ final class ClDevices {
     static final Comparator<ClDevice> BEST_FIRST = Comparator.comparing((ClDevice d) -> !d.gpu())
             .thenComparing(Comparator.comparingInt(ClDevice::computeUnits).reversed())
             .thenComparingInt(ClDevice::platformIndex).thenComparingInt(ClDevice::deviceIndex);
+
+    /**
+     * Null if an OpenCL ICD loader can be opened, else why not. Asked before JOCL is touched: JOCL's native side
+     * prints its own failure to stdout, which would corrupt the JSON of {@code --json} commands.
+     */
+    private static String missingLoader() {
+        if (!System.getProperty("os.name").toLowerCase(java.util.Locale.ROOT).startsWith("linux")) return null;
+        for (String name : new String[]{"libOpenCL.so.1", "libOpenCL.so"}) {
+            try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+                java.lang.foreign.SymbolLookup.libraryLookup(name, arena);
+                return null;
+            } catch (IllegalArgumentException notFound) {
+                // try the next name
+            }
+        }
+        return "the OpenCL runtime could not be loaded (no libOpenCL.so.1; is an ICD loader such as ocl-icd-libopencl1 installed?)";
+    }
 
     private static BitNetException noDevice(String selector, List<ClDevice> all) {
         return new BitNetException("no OpenCL device '" + selector + "' (expected P:D, one of: "
