@@ -45,4 +45,26 @@ class LmHeadKernelTest {
             }
         }
     }
+
+    @Test
+    void int8RowsMatchADoublePrecisionDotProduct() {
+        SplittableRandom r = new SplittableRandom(6);
+        for (int d : new int[]{7, 64, 100, 2560, 2570}) {
+            int rows = 9;
+            byte[] q = new byte[rows * d];
+            float[] scales = new float[rows], x = new float[d + 3];
+            for (int i = 0; i < q.length; i++) q[i] = (byte) (r.nextInt(256) - 128);
+            for (int v = 0; v < rows; v++) scales[v] = (float) r.nextDouble(0.001, 0.1);
+            for (int i = 0; i < x.length; i++) x[i] = (float) r.nextGaussian();
+            dev.bitnet.quant.Int8RowMatrix m = new dev.bitnet.quant.Int8RowMatrix(rows, d, q, scales);
+            for (int row = 0; row < rows; row++) {
+                double exact = 0, scale = 0;
+                for (int c = 0; c < d; c++) {
+                    exact += (double) q[row * d + c] * x[3 + c];
+                    scale += Math.abs((double) q[row * d + c] * x[3 + c]);
+                }
+                assertEquals(exact * scales[row], LmHeadKernel.dot(m, row, x, 3), 1e-5 * scale * scales[row], "d=" + d + " row " + row);
+            }
+        }
+    }
 }
