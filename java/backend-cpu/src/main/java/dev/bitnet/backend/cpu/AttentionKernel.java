@@ -20,15 +20,19 @@ final class AttentionKernel {
     static void run(ForwardBatch batch, CpuKvCache cache, int layer, float[] q, int qCols, int token, int head,
                     int heads, int headDim, float[] out, float[] scores) {
         int kvOffset = head / (heads / cache.spec.kvHeads()) * headDim;
+        int kvDim = cache.spec.kvDim(), blockSize = batch.blockSize();
         int qOffset = token * qCols + head * headDim;
-        int seq = batch.seqIndex()[token];
+        int[] table = batch.blockTables()[batch.seqIndex()[token]];
         int len = batch.positions()[token] + 1;
         float scale = (float) (1.0 / Math.sqrt(headDim));
         float max = Float.NEGATIVE_INFINITY;
-        for (int p = 0; p < len; p++) {
-            int slot = batch.slotOf(seq, p);
-            scores[p] = dot(cache.keyBlock(layer, slot), cache.rowOffset(slot) + kvOffset, q, qOffset, headDim) * scale;
-            max = Math.max(max, scores[p]);
+        // positions walk the sequence's blocks in order: block b holds positions b*blockSize.. in its rows
+        for (int b = 0, p = 0; p < len; b++) {
+            Object keys = cache.keyBlockAt(layer, table[b]);
+            for (int row = 0; row < blockSize && p < len; row++, p++) {
+                scores[p] = dot(keys, row * kvDim + kvOffset, q, qOffset, headDim) * scale;
+                max = Math.max(max, scores[p]);
+            }
         }
         float sum = 0f;
         for (int p = 0; p < len; p++) {
@@ -37,9 +41,11 @@ final class AttentionKernel {
         }
         int oOffset = token * qCols + head * headDim;
         java.util.Arrays.fill(out, oOffset, oOffset + headDim, 0f);
-        for (int p = 0; p < len; p++) {
-            int slot = batch.slotOf(seq, p);
-            accumulate(cache.valueBlock(layer, slot), cache.rowOffset(slot) + kvOffset, scores[p] / sum, out, oOffset, headDim);
+        for (int b = 0, p = 0; p < len; b++) {
+            Object values = cache.valueBlockAt(layer, table[b]);
+            for (int row = 0; row < blockSize && p < len; row++, p++) {
+                accumulate(values, row * kvDim + kvOffset, scores[p] / sum, out, oOffset, headDim);
+            }
         }
     }
 

@@ -88,6 +88,12 @@ public final class CpuBackend implements Backend {
         return batch.tokenCount();
     }
 
+    /** Runs a per-token task over the step's tokens: split over the workers for a prompt chunk, inline for one token. */
+    private void forTokens(WorkerPool.RangeTask task) {
+        if (n() == 1) task.run(0, 1, 0);
+        else pool.run(n(), task);
+    }
+
     private static float[] f(Tensor t) {
         return ((CpuTensors.Floats) t).data();
     }
@@ -106,7 +112,9 @@ public final class CpuBackend implements Backend {
     public void rmsNorm(Tensor x, Tensor weight, float eps, Tensor out) {
         int d = x.cols();
         float[] in = f(x), w = f(weight), o = f(out);
-        for (int i = 0; i < n(); i++) ScalarMath.rmsNorm(in, i * d, w, eps, o, i * d, d);
+        forTokens((from, to, worker) -> {
+            for (int i = from; i < to; i++) ScalarMath.rmsNorm(in, i * d, w, eps, o, i * d, d);
+        });
     }
 
     @Override
@@ -120,7 +128,9 @@ public final class CpuBackend implements Backend {
     @Override
     public void bitLinear(Tensor x, Tensor[] weights, Tensor[] outs) {
         int tokens = n();
-        kernels.quantize(f(x), tokens, weights[0]);
+        float[] in = f(x);
+        kernels.reserve(tokens, weights[0]);
+        forTokens((from, to, worker) -> kernels.quantize(in, from, to, weights[0]));
         int totalRows = 0;
         for (Tensor w : weights) totalRows += w.rows();
         pool.run(totalRows, (from, to, worker) -> {
@@ -147,10 +157,7 @@ public final class CpuBackend implements Backend {
         CpuKvCache c = (CpuKvCache) cache;
         int d = c.spec.kvDim();
         float[] kk = f(k), vv = f(v);
-        for (int i = 0; i < n(); i++) {
-            int slot = batch.slot(i);
-            for (int j = 0; j < d; j++) c.store(layer, slot, j, kk[i * d + j], vv[i * d + j]);
-        }
+        for (int i = 0; i < n(); i++) c.store(layer, batch.slot(i), kk, i * d, vv, i * d);
     }
 
     @Override
@@ -173,13 +180,19 @@ public final class CpuBackend implements Backend {
     @Override
     public void gatedActivation(Tensor gate, Tensor up, Activation act, Tensor out) {
         float[] g = f(gate), u = f(up), o = f(out);
-        for (int i = 0; i < n() * gate.cols(); i++) o[i] = act.apply(g[i]) * u[i];
+        int d = gate.cols();
+        forTokens((from, to, worker) -> {
+            for (int i = from * d; i < to * d; i++) o[i] = act.apply(g[i]) * u[i];
+        });
     }
 
     @Override
     public void add(Tensor x, Tensor y) {
         float[] a = f(x), b = f(y);
-        for (int i = 0; i < n() * x.cols(); i++) a[i] += b[i];
+        int d = x.cols();
+        forTokens((from, to, worker) -> {
+            for (int i = from * d; i < to * d; i++) a[i] += b[i];
+        });
     }
 
     @Override

@@ -24,26 +24,29 @@ final class CpuKvCache implements KvCache {
         this.values = new Object[spec.layers()][spec.numBlocks()];
     }
 
-    /** Stores column {@code j} of a slot's key and value rows (rounded to the cache type). */
-    void store(int layer, int slot, int j, float key, float value) {
-        int at = rowOffset(slot) + j;
+    /** Stores a slot's key and value rows ({@code kvDim} values each, rounded to the cache type). */
+    void store(int layer, int slot, float[] key, int keyOffset, float[] value, int valueOffset) {
+        int at = rowOffset(slot), n = spec.kvDim();
         Object k = block(keys, layer, slot), v = block(values, layer, slot);
         if (half) {
-            ((short[]) k)[at] = Float.floatToFloat16(key);
-            ((short[]) v)[at] = Float.floatToFloat16(value);
+            short[] kk = (short[]) k, vv = (short[]) v;
+            for (int j = 0; j < n; j++) {
+                kk[at + j] = Float.floatToFloat16(key[keyOffset + j]);
+                vv[at + j] = Float.floatToFloat16(value[valueOffset + j]);
+            }
         } else {
-            ((float[]) k)[at] = key;
-            ((float[]) v)[at] = value;
+            System.arraycopy(key, keyOffset, (float[]) k, at, n);
+            System.arraycopy(value, valueOffset, (float[]) v, at, n);
         }
     }
 
-    /** The array (short[] for f16, float[] for f32) holding a slot's key row, at {@link #rowOffset}. */
-    Object keyBlock(int layer, int slot) {
-        return block(keys, layer, slot);
+    /** Physical block {@code block}'s key array (rows of kvDim values), allocated if it was never written. */
+    Object keyBlockAt(int layer, int block) {
+        return blockAt(keys, layer, block);
     }
 
-    Object valueBlock(int layer, int slot) {
-        return block(values, layer, slot);
+    Object valueBlockAt(int layer, int block) {
+        return blockAt(values, layer, block);
     }
 
     /** Where a slot's row starts in its block's array. */
@@ -52,7 +55,10 @@ final class CpuKvCache implements KvCache {
     }
 
     private Object block(Object[][] store, int layer, int slot) {
-        int b = slot / spec.blockSize();
+        return blockAt(store, layer, slot / spec.blockSize());
+    }
+
+    private Object blockAt(Object[][] store, int layer, int b) {
         Object a = store[layer][b];
         if (a == null) store[layer][b] = a = half ? new short[blockValues] : new float[blockValues];
         return a;

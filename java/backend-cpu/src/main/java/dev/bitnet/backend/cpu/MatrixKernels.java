@@ -9,7 +9,7 @@ import dev.bitnet.quant.TernaryMatrix;
  * (libbitnet_cpu, the {@code cpu-native} backend) implement it; everything else of the backend is shared.
  *
  * <p>A kernel object holds the current step's prepared activations, so calls come in this order from one step at a
- * time: {@link #quantize} then {@link #ternaryRows} for row ranges (from several workers at once), and
+ * time: {@link #reserve}, {@link #quantize} for token ranges, then {@link #ternaryRows} for row ranges (from several workers at once), and
  * {@link #prepareHead} then {@link #headRows} likewise.
  */
 interface MatrixKernels {
@@ -19,8 +19,17 @@ interface MatrixKernels {
     /** The weight in this kernel's layout. */
     Tensor packTernary(TernaryMatrix weight);
 
-    /** BitNet's per-token int8 quantisation of {@code tokens} rows of x ({@code weight.cols()} wide), for ternaryRows. */
-    void quantize(float[] x, int tokens, Tensor weight);
+    /** Makes room for {@code tokens} quantised rows of {@code weight.cols()} values (call before quantize). */
+    void reserve(int tokens, Tensor weight);
+
+    /** BitNet's per-token int8 quantisation of rows [from, to) of x ({@code weight.cols()} wide), for ternaryRows. */
+    void quantize(float[] x, int from, int to, Tensor weight);
+
+    /** {@link #reserve} and {@link #quantize} of rows [0, tokens) on the calling thread. */
+    default void quantize(float[] x, int tokens, Tensor weight) {
+        reserve(tokens, weight);
+        quantize(x, 0, tokens, weight);
+    }
 
     /** {@code out[t * rows + r]} for rows [from, to) of weight and the quantised tokens: the BitLinear output. */
     void ternaryRows(Tensor weight, int from, int to, int tokens, float[] out);

@@ -19,7 +19,7 @@ final class NativeKernels implements MatrixKernels, AutoCloseable {
     private final Arena arena = Arena.ofShared();
     // per-step quantised tokens: tokens rows of paddedCols int8 (zero past cols), their scales and sums
     private byte[] q = new byte[0];
-    private short[] row = new short[0];
+    private static final ThreadLocal<short[]> ROW = ThreadLocal.withInitial(() -> new short[0]); // per worker
     private float[] qScale = new float[0];
     private int[] qSum = new int[0];
     private int qPadded;
@@ -50,16 +50,23 @@ final class NativeKernels implements MatrixKernels, AutoCloseable {
     }
 
     @Override
-    public void quantize(float[] x, int tokens, Tensor weight) {
+    public void reserve(int tokens, Tensor weight) {
         NativeTernary w = (NativeTernary) weight;
-        int cols = w.cols(), padded = w.paddedCols();
-        if (q.length < tokens * padded) q = new byte[tokens * padded];
-        if (row.length < cols) row = new short[cols];
+        if (q.length < tokens * w.paddedCols()) q = new byte[tokens * w.paddedCols()];
         if (qScale.length < tokens) {
             qScale = new float[tokens];
             qSum = new int[tokens];
         }
-        for (int i = 0; i < tokens; i++) {
+        qPadded = w.paddedCols();
+    }
+
+    @Override
+    public void quantize(float[] x, int from, int to, Tensor weight) {
+        NativeTernary w = (NativeTernary) weight;
+        int cols = w.cols(), padded = w.paddedCols();
+        short[] row = ROW.get();
+        if (row.length < cols) ROW.set(row = new short[cols]);
+        for (int i = from; i < to; i++) {
             qScale[i] = ScalarMath.quantizeRow(x, i * cols, cols, row);
             int sum = 0, base = i * padded;
             for (int c = 0; c < cols; c++) {
@@ -69,7 +76,6 @@ final class NativeKernels implements MatrixKernels, AutoCloseable {
             java.util.Arrays.fill(q, base + cols, base + padded, (byte) 0);
             qSum[i] = sum;
         }
-        qPadded = padded;
     }
 
     @Override

@@ -28,16 +28,21 @@ final class VectorKernels implements MatrixKernels {
     }
 
     @Override
-    public void quantize(float[] x, int tokens, Tensor weight) {
-        PackedTernary w = (PackedTernary) weight;
-        int cols = w.cols(), padded = w.paddedCols();
+    public void reserve(int tokens, Tensor weight) {
+        int padded = ((PackedTernary) weight).paddedCols();
         if (q.length < tokens || q[0].length < padded) {
             int width = Math.max(padded, q.length > 0 ? q[0].length : 0);
             q = new short[Math.max(tokens, q.length)][width];
             qScale = new float[q.length];
             qSum = new int[q.length];
         }
-        for (int i = 0; i < tokens; i++) {
+    }
+
+    @Override
+    public void quantize(float[] x, int from, int to, Tensor weight) {
+        PackedTernary w = (PackedTernary) weight;
+        int cols = w.cols(), padded = w.paddedCols();
+        for (int i = from; i < to; i++) {
             short[] row = q[i];
             qScale[i] = ScalarMath.quantizeRow(x, i * cols, cols, row);
             int sum = 0;
