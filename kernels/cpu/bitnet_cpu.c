@@ -79,6 +79,33 @@ static void f16_rows_c(const uint16_t *e, int cols, int from, int to, const floa
 
 #if defined(__x86_64__)
 
+/*
+ * The token-tiled loop of a SIMD ternary kernel: for each tile of up to MAX_TILE tokens and each row, ROW(row,
+ * blocks, x, paddedCols, T, sums) computes the T exact sums with T a constant (so its accumulators stay in
+ * registers), then the scales are applied. One definition for every kernel set instead of a copy per set.
+ */
+#define DEFINE_TERNARY_ROWS(NAME, ATTR, ROW, BLOCK_COLS)                                                             \
+    ATTR static void NAME(const uint8_t *w, int paddedCols, int from, int to, const int8_t *q, int tokens,          \
+                          const int32_t *qSum, const float *qScale, float wScale, float *out, int outStride) {      \
+        const int blocks = paddedCols / (BLOCK_COLS), bytesPerRow = paddedCols / 4;                                \
+        int32_t sums[MAX_TILE];                                                                                    \
+        for (int t0 = 0; t0 < tokens; t0 += MAX_TILE) {                                                            \
+            int T = tokens - t0 < MAX_TILE ? tokens - t0 : MAX_TILE;                                               \
+            const int8_t *x = q + (int64_t) t0 * paddedCols;                                                       \
+            for (int r = from; r < to; r++) {                                                                      \
+                const uint8_t *row = w + (int64_t) r * bytesPerRow;                                                \
+                switch (T) {                                                                                       \
+                    case 4: ROW(row, blocks, x, paddedCols, 4, sums); break;                                       \
+                    case 3: ROW(row, blocks, x, paddedCols, 3, sums); break;                                       \
+                    case 2: ROW(row, blocks, x, paddedCols, 2, sums); break;                                       \
+                    default: ROW(row, blocks, x, paddedCols, 1, sums); break;                                      \
+                }                                                                                                  \
+                for (int t = 0; t < T; t++)                                                                        \
+                    out[(int64_t) (t0 + t) * outStride + r] = (float) (sums[t] - qSum[t0 + t]) * wScale / qScale[t0 + t]; \
+            }                                                                                                      \
+        }                                                                                                          \
+    }
+
 /* ---- AVX2 (+ FMA, F16C) --------------------------------------------------------------------------------- */
 
 #define AVX2 __attribute__((target("avx2,fma,f16c")))
@@ -119,26 +146,7 @@ AVX2 static inline __attribute__((always_inline)) void ternary_row_avx2(
     for (int t = 0; t < T; t++) sums[t] = hsum256(acc[t]);
 }
 
-AVX2 static void ternary_rows_avx2(const uint8_t *w, int paddedCols, int from, int to, const int8_t *q, int tokens,
-                                   const int32_t *qSum, const float *qScale, float wScale, float *out, int outStride) {
-    const int blocks = paddedCols / 128, bytesPerRow = paddedCols / 4;
-    int32_t sums[MAX_TILE];
-    for (int t0 = 0; t0 < tokens; t0 += MAX_TILE) {
-        int T = tokens - t0 < MAX_TILE ? tokens - t0 : MAX_TILE;
-        const int8_t *x = q + (int64_t) t0 * paddedCols;
-        for (int r = from; r < to; r++) {
-            const uint8_t *row = w + (int64_t) r * bytesPerRow;
-            switch (T) {
-                case 4: ternary_row_avx2(row, blocks, x, paddedCols, 4, sums); break;
-                case 3: ternary_row_avx2(row, blocks, x, paddedCols, 3, sums); break;
-                case 2: ternary_row_avx2(row, blocks, x, paddedCols, 2, sums); break;
-                default: ternary_row_avx2(row, blocks, x, paddedCols, 1, sums); break;
-            }
-            for (int t = 0; t < T; t++)
-                out[(int64_t) (t0 + t) * outStride + r] = (float) (sums[t] - qSum[t0 + t]) * wScale / qScale[t0 + t];
-        }
-    }
-}
+DEFINE_TERNARY_ROWS(ternary_rows_avx2, AVX2, ternary_row_avx2, 128)
 
 /* Logits from f16 rows: each row is read once for all n hidden states. cols % 8 tail in plain C. */
 AVX2 static void f16_rows_avx2(const uint16_t *e, int cols, int from, int to, const float *x, int n, float *out,
@@ -233,26 +241,9 @@ AVX512 static inline __attribute__((always_inline)) void ternary_row_vnni(
     }
 }
 
-AVX512 static void ternary_rows_vnni(const uint8_t *w, int paddedCols, int from, int to, const int8_t *q, int tokens,
-                                     const int32_t *qSum, const float *qScale, float wScale, float *out, int outStride) {
-    const int blocks = paddedCols / 256, bytesPerRow = paddedCols / 4;
-    int32_t sums[MAX_TILE];
-    for (int t0 = 0; t0 < tokens; t0 += MAX_TILE) {
-        int T = tokens - t0 < MAX_TILE ? tokens - t0 : MAX_TILE;
-        const int8_t *x = q + (int64_t) t0 * paddedCols;
-        for (int r = from; r < to; r++) {
-            const uint8_t *row = w + (int64_t) r * bytesPerRow;
-            switch (T) {
-                case 4: ternary_row_vnni(row, blocks, x, paddedCols, 4, 1, sums); break;
-                case 3: ternary_row_vnni(row, blocks, x, paddedCols, 3, 1, sums); break;
-                case 2: ternary_row_vnni(row, blocks, x, paddedCols, 2, 1, sums); break;
-                default: ternary_row_vnni(row, blocks, x, paddedCols, 1, 0, sums); break;
-            }
-            for (int t = 0; t < T; t++)
-                out[(int64_t) (t0 + t) * outStride + r] = (float) (sums[t] - qSum[t0 + t]) * wScale / qScale[t0 + t];
-        }
-    }
-}
+/* shifted groups for one token, masked ones for tiles of 2+ (see above) */
+#define TERNARY_ROW_VNNI(row, blocks, x, paddedCols, T, sums) ternary_row_vnni(row, blocks, x, paddedCols, T, (T) > 1, sums)
+DEFINE_TERNARY_ROWS(ternary_rows_vnni, AVX512, TERNARY_ROW_VNNI, 256)
 
 AVX512 static void f16_rows_avx512(const uint16_t *e, int cols, int from, int to, const float *x, int n, float *out,
                                    int outStride) {
