@@ -11,6 +11,10 @@
  * byte j of block b holds, in bits 2g..2g+1, the code c = t + 1 (t the trit) of column 4V*b + V*g + j, g = 0..3.
  * So one V-byte load brings 4V weights, and group g (shift by 2g, mask 3) lines up with the V contiguous int8
  * activations q[4V*b + V*g ..]. Rows are padded with code 0 to a whole block; the activations past cols are 0.
+ * Rows are stored in groups of R (4 for AVX-512, 1 otherwise; the row count is padded to a multiple of R): block b
+ * of row r sits at byte V * ((r / R) * blocks * R + b * R + r % R). With R = 4 a one-token kernel reads four rows
+ * as one sequential stream and shares each activation load between them (measured 17 -> 24.5 GB/s on one core;
+ * four rows stored apart are four short streams that defeat the prefetcher).
  *
  * Arithmetic: sum t*q = sum c*q - sum q, exact in int32. c*q with c in {0,1,2} and q in [-128,127] is exactly what
  * vpmaddubsw / vpdpbusd multiply (unsigned byte x signed byte); vpmaddubsw adds pairs into int16 (|.| <= 512, no
@@ -80,28 +84,40 @@ static void f16_rows_c(const uint16_t *e, int cols, int from, int to, const floa
 #if defined(__x86_64__)
 
 /*
- * The token-tiled loop of a SIMD ternary kernel: for each tile of up to MAX_TILE tokens and each row, ROW(row,
- * blocks, x, paddedCols, T, sums) computes the T exact sums with T a constant (so its accumulators stay in
- * registers), then the scales are applied. One definition for every kernel set instead of a copy per set.
+ * The token-tiled loop of a SIMD ternary kernel with vector width V and row groups of R (see the layout): for each
+ * tile of up to MAX_TILE tokens and each row, ROW(row, blockStride, blocks, x, paddedCols, T, sums) computes the T
+ * exact sums with T a constant (so its accumulators stay in registers); for one token, whole groups of R > 1 rows go
+ * to GROUP(group, blocks, x, sums) instead. Then the scales are applied. One definition for every kernel set.
  */
-#define DEFINE_TERNARY_ROWS(NAME, ATTR, ROW, BLOCK_COLS)                                                             \
+#define NO_GROUP(group, blocks, x, sums) ((void) 0)
+#define DEFINE_TERNARY_ROWS(NAME, ATTR, ROW, GROUP, V, R)                                                            \
     ATTR static void NAME(const uint8_t *w, int paddedCols, int from, int to, const int8_t *q, int tokens,          \
                           const int32_t *qSum, const float *qScale, float wScale, float *out, int outStride) {      \
-        const int blocks = paddedCols / (BLOCK_COLS), bytesPerRow = paddedCols / 4;                                \
-        int32_t sums[MAX_TILE];                                                                                    \
+        const int blocks = paddedCols / (4 * (V));                                                                 \
+        int32_t sums[MAX_TILE > (R) ? MAX_TILE : (R)];                                                             \
         for (int t0 = 0; t0 < tokens; t0 += MAX_TILE) {                                                            \
             int T = tokens - t0 < MAX_TILE ? tokens - t0 : MAX_TILE;                                               \
             const int8_t *x = q + (int64_t) t0 * paddedCols;                                                       \
-            for (int r = from; r < to; r++) {                                                                      \
-                const uint8_t *row = w + (int64_t) r * bytesPerRow;                                                \
-                switch (T) {                                                                                       \
-                    case 4: ROW(row, blocks, x, paddedCols, 4, sums); break;                                       \
-                    case 3: ROW(row, blocks, x, paddedCols, 3, sums); break;                                       \
-                    case 2: ROW(row, blocks, x, paddedCols, 2, sums); break;                                       \
-                    default: ROW(row, blocks, x, paddedCols, 1, sums); break;                                      \
+            for (int r = from; r < to;) {                                                                          \
+                const uint8_t *row = w + (V) * ((int64_t) (r / (R)) * blocks * (R) + r % (R));                     \
+                int n = 1;                                                                                         \
+                if ((R) > 1 && T == 1 && r % (R) == 0 && r + (R) <= to) {                                          \
+                    GROUP(row, blocks, x, sums);                                                                   \
+                    n = (R);                                                                                       \
+                } else {                                                                                           \
+                    switch (T) {                                                                                   \
+                        case 4: ROW(row, (V) * (R), blocks, x, paddedCols, 4, sums); break;                        \
+                        case 3: ROW(row, (V) * (R), blocks, x, paddedCols, 3, sums); break;                        \
+                        case 2: ROW(row, (V) * (R), blocks, x, paddedCols, 2, sums); break;                        \
+                        default: ROW(row, (V) * (R), blocks, x, paddedCols, 1, sums); break;                       \
+                    }                                                                                              \
                 }                                                                                                  \
-                for (int t = 0; t < T; t++)                                                                        \
-                    out[(int64_t) (t0 + t) * outStride + r] = (float) (sums[t] - qSum[t0 + t]) * wScale / qScale[t0 + t]; \
+                for (int i = 0; i < n; i++)                                                                        \
+                    for (int t = 0; t < (n > 1 ? 1 : T); t++) {                                                    \
+                        int k = n > 1 ? i : t;                                                                     \
+                        out[(int64_t) (t0 + t) * outStride + r + i] = (float) (sums[k] - qSum[t0 + t]) * wScale / qScale[t0 + t]; \
+                    }                                                                                              \
+                r += n;                                                                                            \
             }                                                                                                      \
         }                                                                                                          \
     }
@@ -126,12 +142,12 @@ AVX2 static inline float hsum256f(__m256 v) {
 
 /* T tokens against one row; T is a constant after inlining, so acc[] lives in registers. */
 AVX2 static inline __attribute__((always_inline)) void ternary_row_avx2(
-        const uint8_t *row, int blocks, const int8_t *q, int paddedCols, int T, int32_t *sums) {
+        const uint8_t *row, int blockStride, int blocks, const int8_t *q, int paddedCols, int T, int32_t *sums) {
     const __m256i mask = _mm256_set1_epi8(3), ones = _mm256_set1_epi16(1);
     __m256i acc[MAX_TILE];
     for (int t = 0; t < T; t++) acc[t] = _mm256_setzero_si256();
     for (int b = 0; b < blocks; b++) {
-        __m256i p = _mm256_loadu_si256((const __m256i *) (row + 32 * b));
+        __m256i p = _mm256_loadu_si256((const __m256i *) (row + (int64_t) blockStride * b));
         __m256i c0 = _mm256_and_si256(p, mask), c1 = _mm256_and_si256(_mm256_srli_epi16(p, 2), mask);
         __m256i c2 = _mm256_and_si256(_mm256_srli_epi16(p, 4), mask), c3 = _mm256_and_si256(_mm256_srli_epi16(p, 6), mask);
         for (int t = 0; t < T; t++) {
@@ -146,7 +162,7 @@ AVX2 static inline __attribute__((always_inline)) void ternary_row_avx2(
     for (int t = 0; t < T; t++) sums[t] = hsum256(acc[t]);
 }
 
-DEFINE_TERNARY_ROWS(ternary_rows_avx2, AVX2, ternary_row_avx2, 128)
+DEFINE_TERNARY_ROWS(ternary_rows_avx2, AVX2, ternary_row_avx2, NO_GROUP, 32, 1)
 
 /* Logits from f16 rows: each row is read once for all n hidden states. cols % 8 tail in plain C. */
 AVX2 static void f16_rows_avx2(const uint16_t *e, int cols, int from, int to, const float *x, int n, float *out,
@@ -208,13 +224,13 @@ AVX2 static void i8_rows_avx2(const int8_t *m, const float *scales, int cols, in
  *   rows of up to 5 million columns.
  */
 AVX512 static inline __attribute__((always_inline)) void ternary_row_vnni(
-        const uint8_t *row, int blocks, const int8_t *q, int paddedCols, int T, int masked, int32_t *sums) {
+        const uint8_t *row, int blockStride, int blocks, const int8_t *q, int paddedCols, int T, int masked, int32_t *sums) {
     const __m512i m0 = _mm512_set1_epi8(0x03), m1 = _mm512_set1_epi8(masked ? 0x0c : 0x03),
                   m2 = _mm512_set1_epi8(masked ? 0x30 : 0x03), m3 = _mm512_set1_epi8((char) (masked ? 0xc0 : 0x03));
     __m512i a0[MAX_TILE], a1[MAX_TILE], a2[MAX_TILE], a3[MAX_TILE];
     for (int t = 0; t < T; t++) a0[t] = a1[t] = a2[t] = a3[t] = _mm512_setzero_si512();
     for (int b = 0; b < blocks; b++) {
-        __m512i p = _mm512_loadu_si512(row + 64 * b);
+        __m512i p = _mm512_loadu_si512(row + (int64_t) blockStride * b);
         __m512i c0 = _mm512_and_si512(p, m0);
         __m512i c1 = _mm512_and_si512(masked ? p : _mm512_srli_epi16(p, 2), m1);
         __m512i c2 = _mm512_and_si512(masked ? p : _mm512_srli_epi16(p, 4), m2);
@@ -241,9 +257,38 @@ AVX512 static inline __attribute__((always_inline)) void ternary_row_vnni(
     }
 }
 
+/* One token against a group of four rows (stored interleaved, see the layout): one stream, shared activations. */
+#define VNNI_GROUP_STEP(i, A, B)                                                                                      \
+    do {                                                                                                              \
+        __m512i p = _mm512_loadu_si512(group + 64 * (4 * b + (i)));                                                   \
+        A = _mm512_dpbusd_epi32(A, _mm512_and_si512(p, mask), x0);                                                    \
+        B = _mm512_dpbusd_epi32(B, _mm512_and_si512(_mm512_srli_epi16(p, 2), mask), x1);                              \
+        A = _mm512_dpbusd_epi32(A, _mm512_and_si512(_mm512_srli_epi16(p, 4), mask), x2);                              \
+        B = _mm512_dpbusd_epi32(B, _mm512_and_si512(_mm512_srli_epi16(p, 6), mask), x3);                              \
+    } while (0)
+AVX512 static inline __attribute__((always_inline)) void ternary_group_vnni(
+        const uint8_t *group, int blocks, const int8_t *x, int32_t *sums) {
+    const __m512i mask = _mm512_set1_epi8(3);
+    __m512i a0 = _mm512_setzero_si512(), b0 = a0, a1 = a0, b1 = a0, a2 = a0, b2 = a0, a3 = a0, b3 = a0;
+    for (int b = 0; b < blocks; b++) {
+        const int8_t *xb = x + 256 * b;
+        __m512i x0 = _mm512_loadu_si512(xb), x1 = _mm512_loadu_si512(xb + 64);
+        __m512i x2 = _mm512_loadu_si512(xb + 128), x3 = _mm512_loadu_si512(xb + 192);
+        VNNI_GROUP_STEP(0, a0, b0);
+        VNNI_GROUP_STEP(1, a1, b1);
+        VNNI_GROUP_STEP(2, a2, b2);
+        VNNI_GROUP_STEP(3, a3, b3);
+    }
+    sums[0] = _mm512_reduce_add_epi32(_mm512_add_epi32(a0, b0));
+    sums[1] = _mm512_reduce_add_epi32(_mm512_add_epi32(a1, b1));
+    sums[2] = _mm512_reduce_add_epi32(_mm512_add_epi32(a2, b2));
+    sums[3] = _mm512_reduce_add_epi32(_mm512_add_epi32(a3, b3));
+}
+
 /* shifted groups for one token, masked ones for tiles of 2+ (see above) */
-#define TERNARY_ROW_VNNI(row, blocks, x, paddedCols, T, sums) ternary_row_vnni(row, blocks, x, paddedCols, T, (T) > 1, sums)
-DEFINE_TERNARY_ROWS(ternary_rows_vnni, AVX512, TERNARY_ROW_VNNI, 256)
+#define TERNARY_ROW_VNNI(row, stride, blocks, x, paddedCols, T, sums) \
+    ternary_row_vnni(row, stride, blocks, x, paddedCols, T, (T) > 1, sums)
+DEFINE_TERNARY_ROWS(ternary_rows_vnni, AVX512, TERNARY_ROW_VNNI, ternary_group_vnni, 64, 4)
 
 AVX512 static void f16_rows_avx512(const uint16_t *e, int cols, int from, int to, const float *x, int n, float *out,
                                    int outStride) {
@@ -303,6 +348,7 @@ typedef void (*i8_fn)(const int8_t *, const float *, int, int, int, const float 
 struct kernel_set {
     const char *name;
     int vectorBytes;
+    int rowsPerGroup;
     ternary_fn ternary;
     f16_fn f16;
     i8_fn i8;
@@ -310,13 +356,13 @@ struct kernel_set {
 
 static const struct kernel_set SETS[] = {
 #if defined(__x86_64__)
-    {"avx512-vnni", 64, ternary_rows_vnni, f16_rows_avx512, i8_rows_avx512},
-    {"avx2", 32, ternary_rows_avx2, f16_rows_avx2, i8_rows_avx2},
+    {"avx512-vnni", 64, 4, ternary_rows_vnni, f16_rows_avx512, i8_rows_avx512},
+    {"avx2", 32, 1, ternary_rows_avx2, f16_rows_avx2, i8_rows_avx2},
 #else
-    {"c", 32, ternary_rows_c, f16_rows_c, i8_rows_c},
-    {"c", 32, ternary_rows_c, f16_rows_c, i8_rows_c},
+    {"c", 32, 1, ternary_rows_c, f16_rows_c, i8_rows_c},
+    {"c", 32, 1, ternary_rows_c, f16_rows_c, i8_rows_c},
 #endif
-    {"c", 32, ternary_rows_c, f16_rows_c, i8_rows_c},
+    {"c", 32, 1, ternary_rows_c, f16_rows_c, i8_rows_c},
 };
 
 /* 1 if this CPU can run kernel set isa. */
@@ -343,16 +389,22 @@ int bitnet_cpu_block_cols(int isa) {
     return 4 * SETS[isa].vectorBytes;
 }
 
-/* Packs row-major trits (-1, 0, 1), rows x cols, into the layout above; out holds rows * paddedCols / 4 bytes. */
+/* Bytes the packed form of rows x paddedCols takes (the row count rounded up to the set's row group). */
+int64_t bitnet_cpu_packed_bytes(int isa, int rows, int paddedCols) {
+    const int R = SETS[isa].rowsPerGroup;
+    return (int64_t) ((rows + R - 1) / R * R) * (paddedCols / 4);
+}
+
+/* Packs row-major trits (-1, 0, 1), rows x cols, into the layout above; out holds bitnet_cpu_packed_bytes. */
 void bitnet_cpu_pack(int isa, const int8_t *trits, int rows, int cols, int paddedCols, uint8_t *out) {
-    const int V = SETS[isa].vectorBytes, bytesPerRow = paddedCols / 4;
-    memset(out, 0, (size_t) rows * bytesPerRow);
+    const int V = SETS[isa].vectorBytes, R = SETS[isa].rowsPerGroup, blocks = paddedCols / (4 * V);
+    memset(out, 0, (size_t) bitnet_cpu_packed_bytes(isa, rows, paddedCols));
     for (int r = 0; r < rows; r++) {
         const int8_t *src = trits + (int64_t) r * cols;
-        uint8_t *dst = out + (int64_t) r * bytesPerRow;
+        uint8_t *dst = out + (int64_t) V * ((int64_t) (r / R) * blocks * R + r % R);
         for (int c0 = 0; c0 < cols; c0 += V) { /* V columns: group g of block b */
             int b = c0 / (4 * V), g = c0 / V % 4, n = cols - c0 < V ? cols - c0 : V;
-            for (int j = 0; j < n; j++) dst[b * V + j] |= (uint8_t) ((src[c0 + j] + 1) << (2 * g));
+            for (int j = 0; j < n; j++) dst[(int64_t) b * V * R + j] |= (uint8_t) ((src[c0 + j] + 1) << (2 * g));
         }
     }
 }

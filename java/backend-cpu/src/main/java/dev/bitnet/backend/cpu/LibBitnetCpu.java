@@ -20,6 +20,7 @@ import java.util.Locale;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * The binding of libbitnet_cpu ({@code kernels/cpu/bitnet_cpu.c}, built by {@code cmake/}) through the JDK's FFM
@@ -50,10 +51,12 @@ final class LibBitnetCpu {
     private static final String LIBRARY = "libbitnet_cpu.so";
     private static final Loaded LOADED = load();
     // static finals, so the JIT treats the handles as constants and inlines the downcalls
-    private static final MethodHandle SUPPORTS = LOADED.supports, BLOCK_COLS = LOADED.blockCols, PACK = LOADED.pack,
+    private static final MethodHandle SUPPORTS = LOADED.supports, BLOCK_COLS = LOADED.blockCols,
+            PACKED_BYTES = LOADED.packedBytes, PACK = LOADED.pack,
             TERNARY_ROWS = LOADED.ternaryRows, F16_ROWS = LOADED.f16Rows, I8_ROWS = LOADED.i8Rows;
 
-    private record Loaded(MethodHandle supports, MethodHandle blockCols, MethodHandle pack, MethodHandle ternaryRows,
+    private record Loaded(MethodHandle supports, MethodHandle blockCols, MethodHandle packedBytes, MethodHandle pack,
+                          MethodHandle ternaryRows,
                           MethodHandle f16Rows, MethodHandle i8Rows, String failure) {
     }
 
@@ -75,6 +78,15 @@ final class LibBitnetCpu {
 
     static int blockCols(Isa isa) {
         return call(() -> (int) BLOCK_COLS.invokeExact(isa.ordinal()));
+    }
+
+    /** Bytes {@link #pack} writes for rows x paddedCols (the row count rounded up to the set's row group). */
+    static long packedBytes(Isa isa, int rows, int paddedCols) {
+        try {
+            return (long) PACKED_BYTES.invokeExact(isa.ordinal(), rows, paddedCols);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
     }
 
     static void pack(Isa isa, MemorySegment trits, int rows, int cols, int paddedCols, MemorySegment out) {
@@ -149,6 +161,8 @@ final class LibBitnetCpu {
             Linker.Option critical = Linker.Option.critical(true); // short calls; lets them read heap arrays in place
             MethodHandle supports = linker.downcallHandle(find(lib, "bitnet_cpu_supports"), FunctionDescriptor.of(JAVA_INT, JAVA_INT));
             MethodHandle blockCols = linker.downcallHandle(find(lib, "bitnet_cpu_block_cols"), FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+            MethodHandle packedBytes = linker.downcallHandle(find(lib, "bitnet_cpu_packed_bytes"),
+                    FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT));
             MethodHandle pack = linker.downcallHandle(find(lib, "bitnet_cpu_pack"),
                     FunctionDescriptor.ofVoid(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS), critical);
             MethodHandle ternary = linker.downcallHandle(find(lib, "bitnet_cpu_ternary_rows"),
@@ -160,14 +174,14 @@ final class LibBitnetCpu {
             MethodHandle i8 = linker.downcallHandle(find(lib, "bitnet_cpu_i8_rows"),
                     FunctionDescriptor.ofVoid(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT,
                             ADDRESS, JAVA_INT), critical);
-            return new Loaded(supports, blockCols, pack, ternary, f16, i8, null);
+            return new Loaded(supports, blockCols, packedBytes, pack, ternary, f16, i8, null);
         } catch (IOException | RuntimeException | LinkageError e) {
             return failed("libbitnet_cpu could not be loaded: " + e.getMessage());
         }
     }
 
     private static Loaded failed(String why) {
-        return new Loaded(null, null, null, null, null, null, why);
+        return new Loaded(null, null, null, null, null, null, null, why);
     }
 
     private static MemorySegment find(SymbolLookup lib, String name) {

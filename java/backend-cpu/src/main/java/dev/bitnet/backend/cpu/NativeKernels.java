@@ -44,7 +44,7 @@ final class NativeKernels implements MatrixKernels, AutoCloseable {
     @Override
     public Tensor packTernary(TernaryMatrix weight) {
         int padded = (weight.cols() + blockCols - 1) / blockCols * blockCols;
-        MemorySegment codes = arena.allocate((long) weight.rows() * padded / 4, 64);
+        MemorySegment codes = arena.allocate(LibBitnetCpu.packedBytes(isa, weight.rows(), padded), 64);
         LibBitnetCpu.pack(isa, MemorySegment.ofArray(weight.trits()), weight.rows(), weight.cols(), padded, codes);
         return new NativeTernary(weight.rows(), weight.cols(), padded, codes, weight.scale());
     }

@@ -6,7 +6,7 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * A ternary weight packed by libbitnet_cpu for one kernel set (layout in {@code kernels/cpu/bitnet_cpu.c}):
- * {@code rows * paddedCols / 4} bytes of 2-bit codes in native memory.
+ * 2-bit codes in native memory, {@code paddedCols / 4} bytes per row (rows grouped and padded per kernel set).
  *
  * @param rows       output features
  * @param cols       input features
