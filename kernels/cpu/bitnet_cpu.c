@@ -84,26 +84,31 @@ static void f16_rows_c(const uint16_t *e, int cols, int from, int to, const floa
 #if defined(__x86_64__)
 
 /*
- * The token-tiled loop of a SIMD ternary kernel with vector width V and row groups of R (see the layout): for each
- * tile of up to MAX_TILE tokens and each row, ROW(row, blockStride, blocks, x, paddedCols, T, sums) computes the T
- * exact sums with T a constant (so its accumulators stay in registers); for one token, whole groups of R > 1 rows go
- * to GROUP(group, blocks, x, sums) instead. Then the scales are applied. One definition for every kernel set.
+ * The token-tiled loop of a SIMD ternary kernel with vector width V and row groups of R (see the layout). Rows that
+ * form a whole group of R > 1 go to GROUP(group, blocks, x, sums) (one token, R sums) and GROUP2(group, blocks, x,
+ * paddedCols, sums) (two tokens, 2R sums), which read the group as one stream; other rows go to ROW(row, blockStride,
+ * blocks, x, paddedCols, T, sums), T a constant (so its accumulators stay in registers). Then the scales are
+ * applied. One definition for every kernel set.
  */
 #define NO_GROUP(group, blocks, x, sums) ((void) 0)
-#define DEFINE_TERNARY_ROWS(NAME, ATTR, ROW, GROUP, V, R)                                                            \
+#define NO_GROUP2(group, blocks, x, paddedCols, sums) ((void) 0)
+#define DEFINE_TERNARY_ROWS(NAME, ATTR, ROW, GROUP, GROUP2, V, R)                                                    \
     ATTR static void NAME(const uint8_t *w, int paddedCols, int from, int to, const int8_t *q, int tokens,          \
                           const int32_t *qSum, const float *qScale, float wScale, float *out, int outStride) {      \
         const int blocks = paddedCols / (4 * (V));                                                                 \
-        int32_t sums[MAX_TILE > (R) ? MAX_TILE : (R)];                                                             \
+        int32_t sums[MAX_TILE * (R)]; /* sums[t * n + i]: token t, row r + i */                                    \
         for (int t0 = 0; t0 < tokens; t0 += MAX_TILE) {                                                            \
             int T = tokens - t0 < MAX_TILE ? tokens - t0 : MAX_TILE;                                               \
             const int8_t *x = q + (int64_t) t0 * paddedCols;                                                       \
             for (int r = from; r < to;) {                                                                          \
                 const uint8_t *row = w + (V) * ((int64_t) (r / (R)) * blocks * (R) + r % (R));                     \
                 int n = 1;                                                                                         \
-                if ((R) > 1 && T == 1 && r % (R) == 0 && r + (R) <= to) {                                          \
-                    GROUP(row, blocks, x, sums);                                                                   \
+                if ((R) > 1 && r % (R) == 0 && r + (R) <= to) {                                                    \
                     n = (R);                                                                                       \
+                    for (int t = 0; t < T; t += 2) {                                                               \
+                        if (T - t >= 2) GROUP2(row, blocks, x + (int64_t) t * paddedCols, paddedCols, sums + t * (R)); \
+                        else GROUP(row, blocks, x + (int64_t) t * paddedCols, sums + t * (R));                     \
+                    }                                                                                              \
                 } else {                                                                                           \
                     switch (T) {                                                                                   \
                         case 4: ROW(row, (V) * (R), blocks, x, paddedCols, 4, sums); break;                        \
@@ -112,11 +117,10 @@ static void f16_rows_c(const uint16_t *e, int cols, int from, int to, const floa
                         default: ROW(row, (V) * (R), blocks, x, paddedCols, 1, sums); break;                       \
                     }                                                                                              \
                 }                                                                                                  \
-                for (int i = 0; i < n; i++)                                                                        \
-                    for (int t = 0; t < (n > 1 ? 1 : T); t++) {                                                    \
-                        int k = n > 1 ? i : t;                                                                     \
-                        out[(int64_t) (t0 + t) * outStride + r + i] = (float) (sums[k] - qSum[t0 + t]) * wScale / qScale[t0 + t]; \
-                    }                                                                                              \
+                for (int t = 0; t < T; t++)                                                                        \
+                    for (int i = 0; i < n; i++)                                                                    \
+                        out[(int64_t) (t0 + t) * outStride + r + i] =                                              \
+                                (float) (sums[t * n + i] - qSum[t0 + t]) * wScale / qScale[t0 + t];                \
                 r += n;                                                                                            \
             }                                                                                                      \
         }                                                                                                          \
@@ -162,7 +166,7 @@ AVX2 static inline __attribute__((always_inline)) void ternary_row_avx2(
     for (int t = 0; t < T; t++) sums[t] = hsum256(acc[t]);
 }
 
-DEFINE_TERNARY_ROWS(ternary_rows_avx2, AVX2, ternary_row_avx2, NO_GROUP, 32, 1)
+DEFINE_TERNARY_ROWS(ternary_rows_avx2, AVX2, ternary_row_avx2, NO_GROUP, NO_GROUP2, 32, 1)
 
 /* Logits from f16 rows: each row is read once for all n hidden states. cols % 8 tail in plain C. */
 AVX2 static void f16_rows_avx2(const uint16_t *e, int cols, int from, int to, const float *x, int n, float *out,
@@ -285,10 +289,48 @@ AVX512 static inline __attribute__((always_inline)) void ternary_group_vnni(
     sums[3] = _mm512_reduce_add_epi32(_mm512_add_epi32(a3, b3));
 }
 
+/* Two tokens against a group of four rows: each block of codes is decoded once for both tokens. sums[i] for the
+ * first token, sums[4 + i] for the second. */
+#define VNNI_GROUP2_STEP(i, A, B)                                                                                     \
+    do {                                                                                                              \
+        __m512i p = _mm512_loadu_si512(group + 64 * (4 * b + (i)));                                                   \
+        __m512i c0 = _mm512_and_si512(p, mask), c1 = _mm512_and_si512(_mm512_srli_epi16(p, 2), mask);                 \
+        __m512i c2 = _mm512_and_si512(_mm512_srli_epi16(p, 4), mask), c3 = _mm512_and_si512(_mm512_srli_epi16(p, 6), mask); \
+        A = _mm512_dpbusd_epi32(_mm512_dpbusd_epi32(A, c0, x0), c1, x1);                                              \
+        A = _mm512_dpbusd_epi32(_mm512_dpbusd_epi32(A, c2, x2), c3, x3);                                              \
+        B = _mm512_dpbusd_epi32(_mm512_dpbusd_epi32(B, c0, y0), c1, y1);                                              \
+        B = _mm512_dpbusd_epi32(_mm512_dpbusd_epi32(B, c2, y2), c3, y3);                                              \
+    } while (0)
+AVX512 static inline __attribute__((always_inline)) void ternary_group2_vnni(
+        const uint8_t *group, int blocks, const int8_t *x, int paddedCols, int32_t *sums) {
+    const __m512i mask = _mm512_set1_epi8(3);
+    const int8_t *y = x + paddedCols;
+    __m512i a0 = _mm512_setzero_si512(), b0 = a0, a1 = a0, b1 = a0, a2 = a0, b2 = a0, a3 = a0, b3 = a0;
+    for (int b = 0; b < blocks; b++) {
+        const int8_t *xb = x + 256 * b, *yb = y + 256 * b;
+        __m512i x0 = _mm512_loadu_si512(xb), x1 = _mm512_loadu_si512(xb + 64);
+        __m512i x2 = _mm512_loadu_si512(xb + 128), x3 = _mm512_loadu_si512(xb + 192);
+        __m512i y0 = _mm512_loadu_si512(yb), y1 = _mm512_loadu_si512(yb + 64);
+        __m512i y2 = _mm512_loadu_si512(yb + 128), y3 = _mm512_loadu_si512(yb + 192);
+        VNNI_GROUP2_STEP(0, a0, b0);
+        VNNI_GROUP2_STEP(1, a1, b1);
+        VNNI_GROUP2_STEP(2, a2, b2);
+        VNNI_GROUP2_STEP(3, a3, b3);
+    }
+    sums[0] = _mm512_reduce_add_epi32(a0);
+    sums[1] = _mm512_reduce_add_epi32(a1);
+    sums[2] = _mm512_reduce_add_epi32(a2);
+    sums[3] = _mm512_reduce_add_epi32(a3);
+    sums[4] = _mm512_reduce_add_epi32(b0);
+    sums[5] = _mm512_reduce_add_epi32(b1);
+    sums[6] = _mm512_reduce_add_epi32(b2);
+    sums[7] = _mm512_reduce_add_epi32(b3);
+}
+
 /* shifted groups for one token, masked ones for tiles of 2+ (see above) */
 #define TERNARY_ROW_VNNI(row, stride, blocks, x, paddedCols, T, sums) \
     ternary_row_vnni(row, stride, blocks, x, paddedCols, T, (T) > 1, sums)
-DEFINE_TERNARY_ROWS(ternary_rows_vnni, AVX512, TERNARY_ROW_VNNI, ternary_group_vnni, 64, 4)
+DEFINE_TERNARY_ROWS(ternary_rows_vnni, AVX512, TERNARY_ROW_VNNI, ternary_group_vnni, ternary_group2_vnni, 64, 4)
 
 AVX512 static void f16_rows_avx512(const uint16_t *e, int cols, int from, int to, const float *x, int n, float *out,
                                    int outStride) {
