@@ -5,7 +5,8 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * A fixed team of threads that run one range-split task at a time: the caller is worker 0, the others spin briefly
  * for the next task (tasks come every few microseconds while a token is computed) and then park. The range [0, n) is
- * cut into contiguous pieces, one per worker, so each thread streams its own rows of a weight matrix.
+ * cut into contiguous chunks, about eight per worker, that the workers claim in order from a counter: each thread
+ * streams contiguous rows of a weight matrix, and one that started later or runs slower simply takes fewer chunks.
  */
 final class WorkerPool implements AutoCloseable {
     /** The work of one piece: items [from, to) on worker {@code worker}. */
@@ -15,11 +16,14 @@ final class WorkerPool implements AutoCloseable {
     }
 
     private static final int SPIN_LIMIT = 1 << 16;
+    private static final int CHUNKS_PER_THREAD = 8;
 
     private final int threads;
     private final Thread[] workers;
     private volatile RangeTask task;
     private volatile int items;
+    private volatile int chunk;
+    private final java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
     private volatile long generation;
     private final java.util.concurrent.atomic.AtomicInteger pending = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean closed;
@@ -46,6 +50,8 @@ final class WorkerPool implements AutoCloseable {
         }
         this.task = task;
         this.items = n;
+        this.chunk = chunkFor(n);
+        next.set(0);
         pending.set(threads - 1);
         generation++; // publishes task and items to the workers
         for (Thread t : workers) LockSupport.unpark(t);
@@ -60,9 +66,20 @@ final class WorkerPool implements AutoCloseable {
         }
     }
 
+    /**
+     * Claims contiguous chunks of [0, n) until none is left, so a worker that started later or streams slower takes
+     * fewer chunks instead of keeping the others waiting (measured: the second worker's half of a matrix took ~6%
+     * longer, ~13% of a decode step spent waiting for it).
+     */
     private void piece(int worker, int n, RangeTask t) {
-        int from = (int) ((long) n * worker / threads), to = (int) ((long) n * (worker + 1) / threads);
-        if (from < to) t.run(from, to, worker);
+        int size = chunk;
+        for (int from; (from = next.getAndAdd(size)) < n; ) t.run(from, Math.min(n, from + size), worker);
+    }
+
+    /** About {@link #CHUNKS_PER_THREAD} chunks per thread, a multiple of 4 rows (the native kernels' row groups). */
+    private int chunkFor(int n) {
+        int c = (n + threads * CHUNKS_PER_THREAD - 1) / (threads * CHUNKS_PER_THREAD);
+        return n >= 4 * threads * CHUNKS_PER_THREAD ? (c + 3) / 4 * 4 : Math.max(1, c);
     }
 
     private void loop(int worker) {
