@@ -44,6 +44,7 @@ final class WorkerPool implements AutoCloseable {
 
     /** Runs {@code task} over [0, n) on every worker and returns when all pieces are done. */
     void run(int n, RangeTask task) {
+        if (n <= 0) return;
         if (threads == 1 || n < 2) {
             task.run(0, n, 0);
             return;
