@@ -57,7 +57,9 @@ public abstract class ReferenceAgreementSuite {
      * exception is BitNet's activation quantisation, not leniency: {@code round(x * 127 / amax)} turns a last-bit
      * difference of x (another summation order in attention) that falls on a rounding tie into a whole int8 step, which
      * moves that step's logits by up to ~0.2 on these random models; the next step, fed the same id, agrees again. A
-     * wrong kernel differs at every step. (Seen with the f32 cache on AVX-512: step 10 of 32 off by 0.16.)
+     * wrong kernel differs at every step. (Seen with the f32 cache on AVX-512: step 10 of 32 off by 0.16. Traced by
+     * recording every quantiser input of both backends: the first difference is one value of layer 1's attention
+     * output at that position, 7.4984 on the reference and 7.5001 on the CPU backend after scaling, rounded to 7 and 8.)
      */
     private static void assertAgrees(GreedyRun ref, GreedyRun run) {
         assertArrayEquals(ref.ids(), run.ids(), "greedy ids differ");
