@@ -95,8 +95,8 @@ final class ClDevices {
     private static String missingLoader() {
         if (!System.getProperty("os.name").toLowerCase(java.util.Locale.ROOT).startsWith("linux")) return null;
         for (String name : new String[]{"libOpenCL.so.1", "libOpenCL.so"}) {
-            try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
-                java.lang.foreign.SymbolLookup.libraryLookup(name, arena);
+            try { // kept loaded (global arena): JOCL loads it next, and an ICD loader is not made to be unloaded
+                java.lang.foreign.SymbolLookup.libraryLookup(name, java.lang.foreign.Arena.global());
                 return null;
             } catch (IllegalArgumentException notFound) {
                 // try the next name
