@@ -72,12 +72,20 @@ final class LibBitnetCpu {
     static List<Isa> supported() {
         List<Isa> out = new ArrayList<>();
         if (LOADED.failure != null) return out;
-        for (Isa isa : Isa.values()) if (call(() -> (int) SUPPORTS.invokeExact(isa.ordinal())) != 0) out.add(isa);
+        try {
+            for (Isa isa : Isa.values()) if ((int) SUPPORTS.invokeExact(isa.ordinal()) != 0) out.add(isa);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
         return out;
     }
 
     static int blockCols(Isa isa) {
-        return call(() -> (int) BLOCK_COLS.invokeExact(isa.ordinal()));
+        try {
+            return (int) BLOCK_COLS.invokeExact(isa.ordinal());
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
     }
 
     /** Bytes {@link #pack} writes for rows x paddedCols (the row count rounded up to the set's row group). */
@@ -90,10 +98,11 @@ final class LibBitnetCpu {
     }
 
     static void pack(Isa isa, MemorySegment trits, int rows, int cols, int paddedCols, MemorySegment out) {
-        call(() -> {
+        try {
             PACK.invokeExact(isa.ordinal(), trits, rows, cols, paddedCols, out);
-            return 0;
-        });
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
     }
 
     static void ternaryRows(Isa isa, MemorySegment w, int paddedCols, int from, int to, MemorySegment q, int tokens,
@@ -118,18 +127,6 @@ final class LibBitnetCpu {
                        MemorySegment out, int outStride) {
         try {
             I8_ROWS.invokeExact(isa.ordinal(), m, scales, cols, from, to, x, n, out, outStride);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-    }
-
-    private interface IntCall {
-        int run() throws Throwable;
-    }
-
-    private static int call(IntCall c) {
-        try {
-            return c.run();
         } catch (Throwable t) {
             throw rethrow(t);
         }
