@@ -11,10 +11,11 @@
  * byte j of block b holds, in bits 2g..2g+1, the code c = t + 1 (t the trit) of column 4V*b + V*g + j, g = 0..3.
  * So one V-byte load brings 4V weights, and group g (shift by 2g, mask 3) lines up with the V contiguous int8
  * activations q[4V*b + V*g ..]. Rows are padded with code 0 to a whole block; the activations past cols are 0.
- * Rows are stored in groups of R (4 for AVX-512, 1 otherwise; the row count is padded to a multiple of R): block b
- * of row r sits at byte V * ((r / R) * blocks * R + b * R + r % R). With R = 4 a one-token kernel reads four rows
- * as one sequential stream and shares each activation load between them (measured 17 -> 24.5 GB/s on one core;
- * four rows stored apart are four short streams that defeat the prefetcher).
+ * Rows are stored in groups of R (4 for AVX-512 and AVX2, 1 for plain C; the row count is padded to a multiple of R):
+ * block b of row r sits at byte V * ((r / R) * blocks * R + b * R + r % R). With R = 4 a one-token kernel reads four
+ * rows as one sequential stream and shares each activation load between them (measured on one core, 2B4T shapes:
+ * AVX-512 17 -> 24.5 GB/s, AVX2 14 -> 19.5 GB/s; four rows stored apart are four short streams that defeat the
+ * prefetcher).
  *
  * Arithmetic: sum t*q = sum c*q - sum q, exact in int32. c*q with c in {0,1,2} and q in [-128,127] is exactly what
  * vpmaddubsw / vpdpbusd multiply (unsigned byte x signed byte); vpmaddubsw adds pairs into int16 (|.| <= 512, no
@@ -85,14 +86,14 @@ static void f16_rows_c(const uint16_t *e, int cols, int from, int to, const floa
 
 /*
  * The token-tiled loop of a SIMD ternary kernel with vector width V and row groups of R (see the layout). Rows that
- * form a whole group of R > 1 go to GROUP(group, blocks, x, sums) (one token, R sums) and GROUP2(group, blocks, x,
- * paddedCols, sums) (two tokens, 2R sums), which read the group as one stream; other rows go to ROW(row, blockStride,
- * blocks, x, paddedCols, T, sums), T a constant (so its accumulators stay in registers). Then the scales are
- * applied. One definition for every kernel set.
+ * form a whole group of R > 1 go to GROUP(group, blocks, x, sums) (one token, R sums) and, where PAIRS is 1,
+ * GROUP2(group, blocks, x, paddedCols, sums) (two tokens, 2R sums); both read the group as one stream. Other rows,
+ * and every row of a multi-token tile where PAIRS is 0, go to ROW(row, blockStride, blocks, x, paddedCols, T, sums),
+ * T a constant (so its accumulators stay in registers). Then the scales are applied. One definition for every
+ * kernel set.
  */
-#define NO_GROUP(group, blocks, x, sums) ((void) 0)
 #define NO_GROUP2(group, blocks, x, paddedCols, sums) ((void) 0)
-#define DEFINE_TERNARY_ROWS(NAME, ATTR, ROW, GROUP, GROUP2, V, R)                                                    \
+#define DEFINE_TERNARY_ROWS(NAME, ATTR, ROW, GROUP, GROUP2, PAIRS, V, R)                                             \
     ATTR static void NAME(const uint8_t *w, int paddedCols, int from, int to, const int8_t *q, int tokens,          \
                           const int32_t *qSum, const float *qScale, float wScale, float *out, int outStride) {      \
         const int blocks = paddedCols / (4 * (V));                                                                 \
@@ -103,7 +104,7 @@ static void f16_rows_c(const uint16_t *e, int cols, int from, int to, const floa
             for (int r = from; r < to;) {                                                                          \
                 const uint8_t *row = w + (V) * ((int64_t) (r / (R)) * blocks * (R) + r % (R));                     \
                 int n = 1;                                                                                         \
-                if ((R) > 1 && r % (R) == 0 && r + (R) <= to) {                                                    \
+                if ((R) > 1 && r % (R) == 0 && r + (R) <= to && (T == 1 || (PAIRS))) {                             \
                     n = (R);                                                                                       \
                     for (int t = 0; t < T; t += 2) {                                                               \
                         if (T - t >= 2) GROUP2(row, blocks, x + (int64_t) t * paddedCols, paddedCols, sums + t * (R)); \
@@ -166,7 +167,39 @@ AVX2 static inline __attribute__((always_inline)) void ternary_row_avx2(
     for (int t = 0; t < T; t++) sums[t] = hsum256(acc[t]);
 }
 
-DEFINE_TERNARY_ROWS(ternary_rows_avx2, AVX2, ternary_row_avx2, NO_GROUP, NO_GROUP2, 32, 1)
+/* One token against a group of four rows (stored interleaved, see the layout): one stream, shared activations. A
+ * second token would need eight more registers than AVX2 has, so multi-token tiles take ternary_row_avx2 (reading a
+ * row's blocks 128 bytes apart: prompt tiles -4 % in an interleaved A/B, decode +14 %). Not inlined: inlined into
+ * the tiled loop it made GCC spill an accumulator of the 4-token row tile. */
+#define AVX2_GROUP_STEP(i, A)                                                                                         \
+    do {                                                                                                              \
+        __m256i p = _mm256_loadu_si256((const __m256i *) (group + 32 * (4 * b + (i))));                               \
+        __m256i s = _mm256_maddubs_epi16(_mm256_and_si256(p, mask), x0);                                              \
+        s = _mm256_add_epi16(s, _mm256_maddubs_epi16(_mm256_and_si256(_mm256_srli_epi16(p, 2), mask), x1));          \
+        s = _mm256_add_epi16(s, _mm256_maddubs_epi16(_mm256_and_si256(_mm256_srli_epi16(p, 4), mask), x2));          \
+        s = _mm256_add_epi16(s, _mm256_maddubs_epi16(_mm256_and_si256(_mm256_srli_epi16(p, 6), mask), x3));          \
+        A = _mm256_add_epi32(A, _mm256_madd_epi16(s, ones));                                                          \
+    } while (0)
+AVX2 static __attribute__((noinline)) void ternary_group_avx2(
+        const uint8_t *group, int blocks, const int8_t *x, int32_t *sums) {
+    const __m256i mask = _mm256_set1_epi8(3), ones = _mm256_set1_epi16(1);
+    __m256i a0 = _mm256_setzero_si256(), a1 = a0, a2 = a0, a3 = a0;
+    for (int b = 0; b < blocks; b++) {
+        const int8_t *xb = x + 128 * b;
+        __m256i x0 = _mm256_loadu_si256((const __m256i *) xb), x1 = _mm256_loadu_si256((const __m256i *) (xb + 32));
+        __m256i x2 = _mm256_loadu_si256((const __m256i *) (xb + 64)), x3 = _mm256_loadu_si256((const __m256i *) (xb + 96));
+        AVX2_GROUP_STEP(0, a0);
+        AVX2_GROUP_STEP(1, a1);
+        AVX2_GROUP_STEP(2, a2);
+        AVX2_GROUP_STEP(3, a3);
+    }
+    sums[0] = hsum256(a0);
+    sums[1] = hsum256(a1);
+    sums[2] = hsum256(a2);
+    sums[3] = hsum256(a3);
+}
+
+DEFINE_TERNARY_ROWS(ternary_rows_avx2, AVX2, ternary_row_avx2, ternary_group_avx2, NO_GROUP2, 0, 32, 4)
 
 /* Logits from f16 rows: each row is read once for all n hidden states. cols % 8 tail in plain C. */
 AVX2 static void f16_rows_avx2(const uint16_t *e, int cols, int from, int to, const float *x, int n, float *out,
@@ -330,7 +363,7 @@ AVX512 static inline __attribute__((always_inline)) void ternary_group2_vnni(
 /* shifted groups for one token, masked ones for tiles of 2+ (see above) */
 #define TERNARY_ROW_VNNI(row, stride, blocks, x, paddedCols, T, sums) \
     ternary_row_vnni(row, stride, blocks, x, paddedCols, T, (T) > 1, sums)
-DEFINE_TERNARY_ROWS(ternary_rows_vnni, AVX512, TERNARY_ROW_VNNI, ternary_group_vnni, ternary_group2_vnni, 64, 4)
+DEFINE_TERNARY_ROWS(ternary_rows_vnni, AVX512, TERNARY_ROW_VNNI, ternary_group_vnni, ternary_group2_vnni, 1, 64, 4)
 
 AVX512 static void f16_rows_avx512(const uint16_t *e, int cols, int from, int to, const float *x, int n, float *out,
                                    int outStride) {
@@ -399,7 +432,7 @@ struct kernel_set {
 static const struct kernel_set SETS[] = {
 #if defined(__x86_64__)
     {"avx512-vnni", 64, 4, ternary_rows_vnni, f16_rows_avx512, i8_rows_avx512},
-    {"avx2", 32, 1, ternary_rows_avx2, f16_rows_avx2, i8_rows_avx2},
+    {"avx2", 32, 4, ternary_rows_avx2, f16_rows_avx2, i8_rows_avx2},
 #else
     {"c", 32, 1, ternary_rows_c, f16_rows_c, i8_rows_c},
     {"c", 32, 1, ternary_rows_c, f16_rows_c, i8_rows_c},

@@ -59,7 +59,7 @@ class NativeKernelsTest {
         SplittableRandom rnd = new SplittableRandom(1);
         for (LibBitnetCpu.Isa isa : LibBitnetCpu.supported()) {
             for (int[] s : shapes) {
-                for (int tokens : new int[]{1, 3, 4, 5, 9}) {
+                for (int tokens : new int[]{1, 2, 3, 4, 5, 6, 7, 8, 9, 17}) {
                     float[] x = new float[tokens * s[1]];
                     for (int i = 0; i < x.length; i++) x[i] = (float) rnd.nextGaussian();
                     compareTernary(isa, random(s[0], s[1], s[0] * 31L + s[1]), x, tokens, s[0] > 2 ? 1 : 0);
