@@ -208,13 +208,15 @@ AVX2 static void f16_rows_avx2(const uint16_t *e, int cols, int from, int to, co
         const uint16_t *row = e + (int64_t) r * cols;
         for (int k = 0; k < n; k++) {
             const float *h = x + (int64_t) k * cols;
-            __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps();
+            __m256 a[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()};
             int c = 0;
-            for (; c + 16 <= cols; c += 16) {
-                a0 = _mm256_fmadd_ps(_mm256_cvtph_ps(_mm_loadu_si128((const __m128i *) (row + c))), _mm256_loadu_ps(h + c), a0);
-                a1 = _mm256_fmadd_ps(_mm256_cvtph_ps(_mm_loadu_si128((const __m128i *) (row + c + 8))), _mm256_loadu_ps(h + c + 8), a1);
-            }
-            float sum = hsum256f(_mm256_add_ps(a0, a1));
+            for (; c + 32 <= cols; c += 32)
+                for (int u = 0; u < 4; u++)
+                    a[u] = _mm256_fmadd_ps(_mm256_cvtph_ps(_mm_loadu_si128((const __m128i *) (row + c + 8 * u))),
+                                           _mm256_loadu_ps(h + c + 8 * u), a[u]);
+            for (; c + 8 <= cols; c += 8)
+                a[0] = _mm256_fmadd_ps(_mm256_cvtph_ps(_mm_loadu_si128((const __m128i *) (row + c))), _mm256_loadu_ps(h + c), a[0]);
+            float sum = hsum256f(_mm256_add_ps(_mm256_add_ps(a[0], a[1]), _mm256_add_ps(a[2], a[3])));
             for (; c < cols; c++) sum += half_to_float(row[c]) * h[c];
             out[(int64_t) k * outStride + r] = sum;
         }
