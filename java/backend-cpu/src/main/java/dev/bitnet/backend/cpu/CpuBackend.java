@@ -166,13 +166,19 @@ public final class CpuBackend implements Backend {
         float[] qq = f(q), o = f(out);
         int maxLen = 0;
         for (int i = 0; i < n(); i++) maxLen = Math.max(maxLen, batch.positions()[i] + 1);
-        if (scores[0].length < maxLen) {
-            for (int w = 0; w < scores.length; w++) scores[w] = new float[Math.max(maxLen, 2 * scores[w].length)];
+        int need = AttentionKernel.HEADS_PER_PASS * maxLen;
+        if (scores[0].length < need) {
+            for (int w = 0; w < scores.length; w++) scores[w] = new float[Math.max(need, 2 * scores[w].length)];
         }
-        int tokens = n();
-        pool.run(tokens * heads, (from, to, worker) -> {
-            for (int th = from; th < to; th++) {
-                AttentionKernel.run(batch, c, layer, qq, q.cols(), th / heads, th % heads, heads, headDim, o, scores[worker]);
+        // a task is a token's query heads of one KV head (they read the same cache rows), or a share of them when
+        // there would be fewer than two tasks per worker
+        int tokens = n(), kvHeads = c.spec.kvHeads(), group = heads / kvHeads, shares = 1;
+        while (tokens * kvHeads * shares < 2 * pool.threads() && group % (2 * shares) == 0) shares *= 2;
+        int perTask = group / shares, perToken = kvHeads * shares;
+        pool.run(tokens * perToken, (from, to, worker) -> {
+            for (int t = from; t < to; t++) {
+                int token = t / perToken, firstHead = t % perToken * perTask;
+                AttentionKernel.run(batch, c, layer, qq, q.cols(), token, firstHead, perTask, heads, headDim, o, scores[worker]);
             }
         });
     }

@@ -1,0 +1,99 @@
+package dev.bitnet.backend.cpu;
+
+import dev.bitnet.backend.ForwardBatch;
+import dev.bitnet.backend.KvCache;
+import dev.bitnet.backend.KvCacheSpec;
+import dev.bitnet.backend.KvType;
+import org.junit.jupiter.api.Test;
+
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The CPU backend's attention against the formula computed here in double precision, from keys and values rounded to
+ * the cache type: every query-head group size (1, 3, 4, 8 heads per KV head, so whole and partial passes of
+ * {@link AttentionKernel#HEADS_PER_PASS}), head dimensions that are and are not a multiple of the vector length,
+ * blocks out of order, a prompt step then a decode step, 1-3 threads (which split a token's heads differently).
+ */
+class AttentionTest {
+    private record Shape(int heads, int kvHeads, int headDim) {
+    }
+
+    private static final int BLOCK = 4;
+    private static final int[] TABLE = {6, 2, 7, 0, 5};
+
+    @Test
+    void matchesTheFormula() {
+        Shape[] shapes = {new Shape(4, 4, 12), new Shape(6, 2, 16), new Shape(8, 2, 64), new Shape(16, 2, 20),
+                new Shape(20, 5, 128)};
+        for (Shape s : shapes) {
+            for (KvType type : KvType.values()) {
+                for (int threads = 1; threads <= 3; threads++) check(s, type, threads);
+            }
+        }
+    }
+
+    private static void check(Shape s, KvType type, int threads) {
+        SplittableRandom rnd = new SplittableRandom(s.heads() * 131L + s.headDim());
+        int kvDim = s.kvHeads() * s.headDim(), qDim = s.heads() * s.headDim();
+        int total = 10;
+        float[] keys = new float[total * kvDim], values = new float[total * kvDim]; // as the cache holds them
+        try (CpuBackend b = new CpuBackend(threads);
+             KvCache cache = b.allocKvCache(new KvCacheSpec(1, s.kvHeads(), s.headDim(), BLOCK, 8, type))) {
+            int[][] steps = {{0, 9}, {9, 1}}; // a 9-token prompt, then one decoded token
+            for (int[] step : steps) {
+                int start = step[0], n = step[1];
+                b.beginStep(ForwardBatch.single(new int[n], start, TABLE, BLOCK));
+                CpuTensors.Floats q = (CpuTensors.Floats) b.allocActivations(n, qDim);
+                CpuTensors.Floats k = (CpuTensors.Floats) b.allocActivations(n, kvDim);
+                CpuTensors.Floats v = (CpuTensors.Floats) b.allocActivations(n, kvDim);
+                CpuTensors.Floats out = (CpuTensors.Floats) b.allocActivations(n, qDim);
+                fill(q.data(), rnd);
+                fill(k.data(), rnd);
+                fill(v.data(), rnd);
+                for (int i = 0; i < n * kvDim; i++) {
+                    keys[start * kvDim + i] = round(k.data()[i], type);
+                    values[start * kvDim + i] = round(v.data()[i], type);
+                }
+                b.storeKv(cache, 0, k, v);
+                b.attention(q, cache, 0, s.heads(), s.headDim(), out);
+                for (int t = 0; t < n; t++) {
+                    for (int h = 0; h < s.heads(); h++) {
+                        double[] expected = formula(q.data(), t * qDim + h * s.headDim(), keys, values,
+                                h / (s.heads() / s.kvHeads()) * s.headDim(), kvDim, start + t + 1, s.headDim());
+                        for (int i = 0; i < s.headDim(); i++) {
+                            assertEquals(expected[i], out.data()[t * qDim + h * s.headDim() + i], 1e-5,
+                                    s + " " + type + ", " + threads + " threads, position " + (start + t) + ", head " + h + ", value " + i);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** softmax(q·k_p / sqrt(d)) · v_p over positions 0..len-1 of one KV head. */
+    private static double[] formula(float[] q, int qAt, float[] keys, float[] values, int kvAt, int kvDim, int len, int d) {
+        double[] score = new double[len];
+        double max = Double.NEGATIVE_INFINITY, sum = 0;
+        for (int p = 0; p < len; p++) {
+            for (int i = 0; i < d; i++) score[p] += (double) q[qAt + i] * keys[p * kvDim + kvAt + i];
+            score[p] /= Math.sqrt(d);
+            max = Math.max(max, score[p]);
+        }
+        for (int p = 0; p < len; p++) sum += score[p] = Math.exp(score[p] - max);
+        double[] out = new double[d];
+        for (int p = 0; p < len; p++) {
+            for (int i = 0; i < d; i++) out[i] += score[p] / sum * values[p * kvDim + kvAt + i];
+        }
+        return out;
+    }
+
+    private static void fill(float[] a, SplittableRandom rnd) {
+        for (int i = 0; i < a.length; i++) a[i] = (float) rnd.nextGaussian();
+    }
+
+    private static float round(float x, KvType type) {
+        return type == KvType.F16 ? Float.float16ToFloat(Float.floatToFloat16(x)) : x;
+    }
+}
