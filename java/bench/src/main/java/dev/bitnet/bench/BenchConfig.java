@@ -8,18 +8,29 @@ import java.util.List;
 
 /**
  * What one {@code bench} run measures, as llama-bench: a prompt of {@code promptTokens} (prefill) and
- * {@code genTokens} decoded one at a time, {@code repetitions} times, on each backend.
+ * {@code genTokens} decoded one at a time, each after {@code depth} tokens already in the context, {@code repetitions}
+ * times, on each backend.
  *
  * @param model        the GGUF file
  * @param backends     backend selectors, measured one after the other in this process
  * @param threads      CPU threads (0 = one per core)
  * @param promptTokens prefill length (pp)
  * @param genTokens    decoded tokens (tg)
+ * @param depth        tokens in the KV cache before each timed prefill and decode (llama-bench's {@code -d})
  * @param repetitions  runs per measurement; the median is reported, with min and max
  * @param prefillChunk tokens per prefill step
  * @param kvType       KV cache element type
  * @param lmHead       how the LM head is held
  */
-public record BenchConfig(Path model, List<String> backends, int threads, int promptTokens, int genTokens,
+public record BenchConfig(Path model, List<String> backends, int threads, int promptTokens, int genTokens, int depth,
                           int repetitions, int prefillChunk, KvType kvType, LmHeadType lmHead) {
+    /** The tests in llama-bench's notation: {@code pp128 / tg64}, {@code pp128 / tg64 @ d1024}. */
+    public String tests() {
+        return "pp" + promptTokens + " / tg" + genTokens + (depth > 0 ? " @ d" + depth : "");
+    }
+
+    /** The context positions a run needs: the depth, then the longer of the prompt and the decode. */
+    public int contextNeeded() {
+        return depth + Math.max(promptTokens, genTokens);
+    }
 }

@@ -21,7 +21,8 @@ import java.util.function.Consumer;
 
 /**
  * Runs the benchmark: for each backend, load the model, then {@code repetitions} times a prefill of the prompt and a
- * decode of {@code genTokens} greedy tokens from an empty context (llama-bench's pp and tg), timing each.
+ * decode of {@code genTokens} greedy tokens (llama-bench's pp and tg), timing each; both start from an empty context,
+ * or after {@code depth} tokens of context filled once, untimed (llama-bench's {@code -d}).
  */
 public final class BenchRunner {
     private static final int BLOCK_SIZE = 16;
@@ -41,7 +42,12 @@ public final class BenchRunner {
      */
     public static List<BenchOutcome> run(BenchConfig cfg, Consumer<String> starting) {
         try (GgufFile file = GgufFile.open(cfg.model())) {
-            ModelLoader.readConfig(file, null);   // the model's own errors are the user's, not a backend's
+            ModelConfig c = ModelLoader.readConfig(file, null);   // the model's own errors are the user's, not a backend's
+            if (cfg.contextNeeded() > c.contextLength()) {
+                throw new BitNetException("-d " + cfg.depth() + " plus the longer of -p " + cfg.promptTokens() + " and -n "
+                        + cfg.genTokens() + " is " + cfg.contextNeeded() + " positions, more than the model's context of "
+                        + c.contextLength() + " (" + cfg.model() + ")");
+            }
         }
         List<BenchOutcome> outcomes = new ArrayList<>();
         for (String selector : cfg.backends()) {
@@ -93,19 +99,22 @@ public final class BenchRunner {
         try (GgufFile file = GgufFile.open(cfg.model())) {
             ModelConfig c = ModelLoader.readConfig(file, null);
             ModelWeights weights = ModelLoader.load(file, c, backend, cfg.lmHead());
-            int maxLen = Math.max(cfg.promptTokens(), cfg.genTokens()) + 1;
+            int maxLen = cfg.contextNeeded() + 1;
             int blocks = (maxLen + BLOCK_SIZE - 1) / BLOCK_SIZE;
             int[] table = new int[blocks];
             for (int i = 0; i < blocks; i++) table[i] = i;
             KvCacheSpec spec = new KvCacheSpec(c.layers(), c.kvHeads(), c.headDim(), BLOCK_SIZE, blocks, cfg.kvType());
             try (KvCache cache = backend.allocKvCache(spec)) {
-                Transformer t = new Transformer(c, backend, weights, Math.max(1, Math.min(cfg.prefillChunk(), cfg.promptTokens())));
+                Transformer t = new Transformer(c, backend, weights, Math.max(1, Math.min(cfg.prefillChunk(), Math.max(cfg.promptTokens(), cfg.depth()))));
                 double loadSeconds = (System.nanoTime() - t0) / 1e9;
                 float[] logits = new float[c.vocabSize()];
                 int[] prompt = new SplittableRandom(1).ints(cfg.promptTokens(), 0, c.vocabSize()).toArray();
+                int depth = cfg.depth();
+                // the context the timed runs start after: written once, only ever read by them
+                prefill(t, cache, new SplittableRandom(2).ints(depth, 0, c.vocabSize()).toArray(), 0, table, logits);
                 // one untimed warm-up of each path (JIT, page faults of the mapped embedding)
-                prefill(t, cache, prompt, table, logits);
-                decode(t, cache, Math.min(4, cfg.genTokens()), table, logits, null);
+                prefill(t, cache, prompt, depth, table, logits);
+                decode(t, cache, Math.min(4, cfg.genTokens()), depth, table, logits, null);
                 long deviceMemory = backend.deviceMemoryBytes();   // after load and a first run: buffers made lazily count
                 double[] pp = new double[cfg.repetitions()], tg = new double[cfg.repetitions()];
                 int[] ids = null;
@@ -113,12 +122,12 @@ public final class BenchRunner {
                 for (int r = 0; r < cfg.repetitions(); r++) {
                     if (cfg.promptTokens() > 0) {
                         long p0 = System.nanoTime();
-                        prefill(t, cache, prompt, table, logits);
+                        prefill(t, cache, prompt, depth, table, logits);
                         pp[r] = cfg.promptTokens() / ((System.nanoTime() - p0) / 1e9);
                     }
                     if (cfg.genTokens() > 0) {
                         long d0 = System.nanoTime();
-                        int[] out = decode(t, cache, cfg.genTokens(), table, logits, ids == null ? firstStepLogits : null);
+                        int[] out = decode(t, cache, cfg.genTokens(), depth, table, logits, ids == null ? firstStepLogits : null);
                         tg[r] = cfg.genTokens() / ((System.nanoTime() - d0) / 1e9);
                         if (ids == null) ids = out;
                     }
@@ -130,24 +139,25 @@ public final class BenchRunner {
         }
     }
 
-    private static void prefill(Transformer t, KvCache cache, int[] prompt, int[] table, float[] logits) {
+    /** Feeds {@code prompt} at positions {@code at..}, in chunks of the transformer's step size. */
+    private static void prefill(Transformer t, KvCache cache, int[] prompt, int at, int[] table, float[] logits) {
         for (int start = 0; start < prompt.length; start += t.maxTokens()) {
             int end = Math.min(prompt.length, start + t.maxTokens());
-            ForwardBatch b = ForwardBatch.single(java.util.Arrays.copyOfRange(prompt, start, end), start, table, BLOCK_SIZE);
+            ForwardBatch b = ForwardBatch.single(java.util.Arrays.copyOfRange(prompt, start, end), at + start, table, BLOCK_SIZE);
             if (end < prompt.length) b = new ForwardBatch(b.tokens(), b.positions(), b.seqIndex(), b.blockTables(), new int[0], BLOCK_SIZE);
             t.forward(b, cache, logits);
         }
     }
 
     /**
-     * Greedy decode from an empty context: feeds token 1, then each argmax. The first step's logits are copied to
+     * Greedy decode from position {@code at}: feeds token 1, then each argmax. The first step's logits are copied to
      * {@code firstStepLogits} unless it is null.
      */
-    private static int[] decode(Transformer t, KvCache cache, int n, int[] table, float[] logits, float[] firstStepLogits) {
+    private static int[] decode(Transformer t, KvCache cache, int n, int at, int[] table, float[] logits, float[] firstStepLogits) {
         int[] ids = new int[n];
         int token = 1;
         for (int pos = 0; pos < n; pos++) {
-            t.forward(ForwardBatch.single(new int[]{token}, pos, table, BLOCK_SIZE), cache, logits);
+            t.forward(ForwardBatch.single(new int[]{token}, at + pos, table, BLOCK_SIZE), cache, logits);
             if (pos == 0 && firstStepLogits != null) System.arraycopy(logits, 0, firstStepLogits, 0, firstStepLogits.length);
             token = argmax(logits);
             ids[pos] = token;

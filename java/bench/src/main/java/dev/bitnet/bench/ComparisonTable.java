@@ -18,9 +18,9 @@ public final class ComparisonTable {
         BenchConfig cfg = report.config();
         StringBuilder out = new StringBuilder();
         out.append(String.format(java.util.Locale.ROOT,
-                "model %s (%s), %d thread%s, pp%d / tg%d, %d repetition%s; machine read bandwidth %s%n%n",
-                cfg.model().getFileName(), Units.mib(report.modelBytes()), report.threads(), report.threads() == 1 ? "" : "s", cfg.promptTokens(),
-                cfg.genTokens(), cfg.repetitions(), cfg.repetitions() == 1 ? "" : "s", Units.bandwidth(report)));
+                "model %s (%s), %d thread%s, %s, %d repetition%s; machine read bandwidth %s%n%n",
+                cfg.model().getFileName(), Units.mib(report.modelBytes()), report.threads(), report.threads() == 1 ? "" : "s", cfg.tests(),
+                cfg.repetitions(), cfg.repetitions() == 1 ? "" : "s", Units.bandwidth(report)));
         List<String[]> rows = new ArrayList<>();
         for (BenchOutcome o : report.outcomes()) {
             rows.add(switch (o) {

@@ -52,8 +52,8 @@ public final class HtmlReport {
                 .append("<meta charset=\"utf-8\"/>\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n")
                 .append("<title>bitnet bench: ").append(e(backendList(r))).append("</title>\n")
                 .append("<style>\n").append(CSS).append("</style>\n</head>\n<body>\n");
-        h.append("<h1>bitnet bench</h1>\n<p class=\"muted\">").append(e(backendList(r))).append(" \u2014 pp")
-                .append(cfg.promptTokens()).append(" / tg").append(cfg.genTokens()).append(", ").append(cfg.repetitions())
+        h.append("<h1>bitnet bench</h1>\n<p class=\"muted\">").append(e(backendList(r))).append(" \u2014 ")
+                .append(e(cfg.tests())).append(", ").append(cfg.repetitions())
                 .append(cfg.repetitions() == 1 ? " repetition" : " repetitions").append("</p>\n");
 
         h.append("<h2>Run</h2>\n<table class=\"facts\">\n");
@@ -61,6 +61,7 @@ public final class HtmlReport {
         h.append("<tr><th>command</th><td><code class=\"command\">").append(e(r.commandLine())).append("</code></td></tr>\n");
         fact(h, "model", r.model() + " (" + Units.mib(r.modelBytes()) + ")");
         fact(h, "settings", "prompt " + cfg.promptTokens() + " tokens, " + cfg.genTokens() + " decoded, "
+                + (cfg.depth() > 0 ? "after " + cfg.depth() + " tokens of context, " : "")
                 + cfg.repetitions() + (cfg.repetitions() == 1 ? " repetition, " : " repetitions, ") + r.threads()
                 + " threads, KV cache " + lower(cfg.kvType()) + ", LM head " + lower(cfg.lmHead()) + ", prefill chunk "
                 + cfg.prefillChunk());

@@ -32,7 +32,7 @@ class BenchRunnerTest {
     }
 
     static BenchConfig config(Path model, String... backends) {
-        return new BenchConfig(model, List.of(backends), 1, 4, 6, 1, 128, KvType.F16, LmHeadType.F16);
+        return new BenchConfig(model, List.of(backends), 1, 4, 6, 0, 1, 128, KvType.F16, LmHeadType.F16);
     }
 
     @Test
@@ -71,6 +71,22 @@ class BenchRunnerTest {
         assertEquals(6, a.stepsCompared());
         assertEquals(0.0, a.maxRelativeLogitDifference(), "the same deterministic backend twice");
         assertTrue(report.allAgree());
+    }
+
+    @Test
+    void aDepthPutsContextBeforeTheTimedRunsAndMustFitTheModel() {
+        BenchConfig deep = new BenchConfig(model, List.of("reference"), 1, 4, 6, 5, 1, 128, KvType.F16, LmHeadType.F16);
+        assertEquals("pp4 / tg6 @ d5", deep.tests());
+        BackendResult fresh = (BackendResult) BenchRunner.run(config(model, "reference")).getFirst();
+        BackendResult after = (BackendResult) BenchRunner.run(deep).getFirst();
+        assertTrue(after.prefill().median() > 0 && after.decode().median() > 0);
+        assertFalse(java.util.Arrays.equals(fresh.firstStepLogits(), after.firstStepLogits()),
+                "the first decoded token attends to the five tokens before it");
+
+        BenchConfig tooDeep = new BenchConfig(model, List.of("reference"), 1, 4, 6, 1_000_000, 1, 128, KvType.F16, LmHeadType.F16);
+        BitNetException e = assertThrows(BitNetException.class, () -> BenchRunner.run(tooDeep));
+        assertTrue(e.getMessage().contains("-d 1000000") && e.getMessage().contains("1000006 positions")
+                && e.getMessage().contains("tiny.gguf"), e.getMessage());
     }
 
     @Test

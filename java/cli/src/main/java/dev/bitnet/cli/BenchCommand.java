@@ -49,6 +49,9 @@ final class BenchCommand implements Callable<Integer> {
     int promptTokens;
     @Option(names = {"-n", "--n-gen"}, defaultValue = "128", description = "generated tokens (default: ${DEFAULT-VALUE})")
     int genTokens;
+    @Option(names = {"-d", "--n-depth"}, defaultValue = "0", description = "tokens already in the context before each "
+            + "timed prefill and decode, as llama-bench's -d (default: ${DEFAULT-VALUE})")
+    int depth;
     @Option(names = {"-r", "--repetitions"}, defaultValue = "3", description = "repetitions; median and spread reported (default: ${DEFAULT-VALUE})")
     int repetitions;
     @Option(names = "--ubatch", defaultValue = "128", description = "tokens per prefill step (default: ${DEFAULT-VALUE})")
@@ -79,13 +82,15 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
-        if (repetitions < 1 || promptTokens < 0 || genTokens < 0) throw new BitNetException("-r must be >= 1, -p and -n >= 0");
+        if (repetitions < 1 || promptTokens < 0 || genTokens < 0 || depth < 0) {
+            throw new BitNetException("-r must be >= 1, -p, -n and -d >= 0");
+        }
         if (report != null) requireWritable(report);
         ZonedDateTime started = ZonedDateTime.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         Path model = source.model != null ? source.model : synthetic(source.synthetic, err);
         ModelFiles.requireFile(model);
         int threadCount = new BackendOptions(threads, "").threadsOrCores();
-        BenchConfig cfg = new BenchConfig(model, backends, threads, promptTokens, genTokens, repetitions, prefillChunk,
+        BenchConfig cfg = new BenchConfig(model, backends, threads, promptTokens, genTokens, depth, repetitions, prefillChunk,
                 KvType.parse(kvType), LmHeadType.parse(lmHead));
         List<BenchOutcome> outcomes = BenchRunner.run(cfg, backend -> err.println("running " + backend + "..."));
         // after the backends: the probe's 1 GiB buffer, even freed, could stay in the resident set of the first one

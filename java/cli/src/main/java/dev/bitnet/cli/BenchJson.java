@@ -27,6 +27,7 @@ final class BenchJson {
         o.put("threads", r.threads());
         o.put("prompt_tokens", r.config().promptTokens());
         o.put("gen_tokens", r.config().genTokens());
+        o.put("depth", r.config().depth());
         o.put("repetitions", r.config().repetitions());
         o.put("lm_head", lmHead);
         o.put("machine_bandwidth_gb_per_s", r.bandwidthPerSecond() / 1e9);
