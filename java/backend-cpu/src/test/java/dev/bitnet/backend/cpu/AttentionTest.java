@@ -14,10 +14,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * The CPU backend's attention against the formula computed here in double precision, from keys and values rounded to
  * the cache type: every query-head group size (1, 3, 4, 8 heads per KV head, so whole and partial passes of
  * {@link AttentionKernel#HEADS_PER_PASS}), head dimensions that are and are not a multiple of the vector length,
- * blocks out of order, a prompt step then a decode step, 1-3 threads (which split a token's heads differently).
+ * blocks out of order, a prompt step then a decode step, 1-3 threads (which split a token's heads differently), and
+ * extreme values: large queries (3e4) against keys that are mostly subnormal as halves, values every third of which
+ * is (the widening's subnormal branch).
  */
 class AttentionTest {
-    private record Shape(int heads, int kvHeads, int headDim) {
+    private record Shape(int heads, int kvHeads, int headDim, boolean extreme) {
+        Shape(int heads, int kvHeads, int headDim) {
+            this(heads, kvHeads, headDim, false);
+        }
     }
 
     private static final int BLOCK = 4;
@@ -26,7 +31,7 @@ class AttentionTest {
     @Test
     void matchesTheFormula() {
         Shape[] shapes = {new Shape(4, 4, 12), new Shape(6, 2, 16), new Shape(8, 2, 64), new Shape(16, 2, 20),
-                new Shape(20, 5, 128)};
+                new Shape(20, 5, 128), new Shape(8, 2, 20, true), new Shape(20, 5, 128, true)};
         for (Shape s : shapes) {
             for (KvType type : KvType.values()) {
                 for (int threads = 1; threads <= 3; threads++) check(s, type, threads);
@@ -49,9 +54,9 @@ class AttentionTest {
                 CpuTensors.Floats k = (CpuTensors.Floats) b.allocActivations(n, kvDim);
                 CpuTensors.Floats v = (CpuTensors.Floats) b.allocActivations(n, kvDim);
                 CpuTensors.Floats out = (CpuTensors.Floats) b.allocActivations(n, qDim);
-                fill(q.data(), rnd);
-                fill(k.data(), rnd);
-                fill(v.data(), rnd);
+                fill(q.data(), rnd, s.extreme() ? 3e4f : 1f, false);
+                fill(k.data(), rnd, s.extreme() ? 1 / 3e4f : 1f, false); // scores stay moderate; most keys subnormal halves
+                fill(v.data(), rnd, 1f, s.extreme());
                 for (int i = 0; i < n * kvDim; i++) {
                     keys[start * kvDim + i] = round(k.data()[i], type);
                     values[start * kvDim + i] = round(v.data()[i], type);
@@ -89,8 +94,9 @@ class AttentionTest {
         return out;
     }
 
-    private static void fill(float[] a, SplittableRandom rnd) {
-        for (int i = 0; i < a.length; i++) a[i] = (float) rnd.nextGaussian();
+    /** Gaussian values times {@code scale}; with {@code tiny}, every third one below f16's smallest normal (6.1e-5). */
+    private static void fill(float[] a, SplittableRandom rnd, float scale, boolean tiny) {
+        for (int i = 0; i < a.length; i++) a[i] = (float) rnd.nextGaussian() * scale * (tiny && i % 3 == 0 ? 1e-5f : 1f);
     }
 
     private static float round(float x, KvType type) {
