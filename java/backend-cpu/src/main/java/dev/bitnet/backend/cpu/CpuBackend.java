@@ -24,7 +24,7 @@ public final class CpuBackend implements Backend {
     private final WorkerPool pool;
     private final RopeTable rope = new RopeTable();
     private ForwardBatch batch;
-    private float[][] scores;
+    private final AttentionKernel.Scratch[] scratch;
     private final Tensor[] oneWeight = new Tensor[1], oneOut = new Tensor[1]; // steps run one at a time
 
     /** The Vector API backend ({@code cpu}). */
@@ -36,7 +36,8 @@ public final class CpuBackend implements Backend {
         this.name = name;
         this.kernels = kernels;
         this.pool = new WorkerPool(threads);
-        this.scores = new float[pool.threads()][256];
+        this.scratch = new AttentionKernel.Scratch[pool.threads()];
+        for (int w = 0; w < scratch.length; w++) scratch[w] = new AttentionKernel.Scratch();
     }
 
     @Override
@@ -166,10 +167,7 @@ public final class CpuBackend implements Backend {
         float[] qq = f(q), o = f(out);
         int maxLen = 0;
         for (int i = 0; i < n(); i++) maxLen = Math.max(maxLen, batch.positions()[i] + 1);
-        int need = AttentionKernel.HEADS_PER_PASS * maxLen;
-        if (scores[0].length < need) {
-            for (int w = 0; w < scores.length; w++) scores[w] = new float[Math.max(need, 2 * scores[w].length)];
-        }
+        for (AttentionKernel.Scratch s : scratch) s.reserve(maxLen, headDim);
         // a task is a token's query heads of one KV head (they read the same cache rows), or a share of them when
         // there would be fewer than two tasks per worker
         int tokens = n(), kvHeads = c.spec.kvHeads(), group = heads / kvHeads, shares = 1;
@@ -178,7 +176,7 @@ public final class CpuBackend implements Backend {
         pool.run(tokens * perToken, (from, to, worker) -> {
             for (int t = from; t < to; t++) {
                 int token = t / perToken, firstHead = t % perToken * perTask;
-                AttentionKernel.run(batch, c, layer, qq, q.cols(), token, firstHead, perTask, heads, headDim, o, scores[worker]);
+                AttentionKernel.run(batch, c, layer, qq, q.cols(), token, firstHead, perTask, heads, headDim, o, scratch[worker]);
             }
         });
     }

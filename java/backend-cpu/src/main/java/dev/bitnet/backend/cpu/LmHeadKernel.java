@@ -62,16 +62,24 @@ final class LmHeadKernel {
         int p = 0, bound = I.loopBound(pairs);
         for (; p < bound; p += I.length()) {
             IntVector w = IntVector.fromMemorySegment(I, e.data(), base + 4L * p, ByteOrder.LITTLE_ENDIAN);
-            IntVector lo = w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 3).and(MASK);
-            IntVector hi = w.lanewise(VectorOperators.ASHR, 3).and(MASK);
-            even = lo.reinterpretAsFloats().fma(FloatVector.fromArray(F, v, p), even);
-            odd = hi.reinterpretAsFloats().fma(FloatVector.fromArray(F, v, pairs + p), odd);
+            even = evenHalves(w).fma(FloatVector.fromArray(F, v, p), even);
+            odd = oddHalves(w).fma(FloatVector.fromArray(F, v, pairs + p), odd);
         }
         float sum = even.add(odd).reduceLanes(VectorOperators.ADD);
         for (; p < pairs; p++) { // v * 2^-112 undoes the pre-scaling exactly
             sum += e.get(row, 2 * p) * Math.scalb(v[p], -112) + e.get(row, 2 * p + 1) * Math.scalb(v[pairs + p], -112);
         }
         return sum * x.post();
+    }
+
+    /** The halves in the low 16 bits of int lanes (the even elements of a little-endian row) as f32 times 2^-112. */
+    static FloatVector evenHalves(IntVector w) {
+        return w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 3).and(MASK).reinterpretAsFloats();
+    }
+
+    /** The halves in the high 16 bits (the odd elements), likewise. */
+    static FloatVector oddHalves(IntVector w) {
+        return w.lanewise(VectorOperators.ASHR, 3).and(MASK).reinterpretAsFloats();
     }
 
     /**
