@@ -76,14 +76,10 @@ final class AttentionKernel {
         // the queries, even elements then odd ones, times 2^(112 - excess); heads past k repeat the last one
         float amax = 0f;
         for (int i = base; i < base + k * headDim; i++) amax = Math.max(amax, Math.abs(q[i]));
-        int excess = Math.max(0, Math.getExponent(amax) - 12); // keeps |q| * 2^112 * headDim far below f32's max
+        int excess = LmHeadKernel.excess(amax);
         float pre = Math.scalb(1f, 112 - excess), scale = (float) (1.0 / Math.sqrt(headDim)) * Math.scalb(1f, excess);
         for (int j = 0; j < HEADS_PER_PASS; j++) {
-            int from = base + Math.min(j, k - 1) * headDim, to = j * headDim;
-            for (int p = 0; p < half; p++) {
-                qs[to + p] = q[from + 2 * p] * pre;
-                qs[to + half + p] = q[from + 2 * p + 1] * pre;
-            }
+            LmHeadKernel.split(q, base + Math.min(j, k - 1) * headDim, headDim, pre, qs, j * headDim);
         }
         for (int b = 0, p = 0; p < len; b++) {
             short[] keys = (short[]) cache.keyBlockAt(layer, table[b]);
