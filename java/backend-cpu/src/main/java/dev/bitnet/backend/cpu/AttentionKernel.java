@@ -21,8 +21,10 @@ import jdk.incubator.vector.VectorSpecies;
  * part of the power of two moved to the score for queries large enough to overflow) and the softmax weights (at most
  * 1). So every product is the one of the widened values, in three integer operations per two halves instead of
  * {@link HalfFloats}' general conversion; the value sums collect even and odd elements apart and are put back in
- * order at the end. A cache row's work sits in small methods ({@code scoreRow}, {@code sumRow}): written inline in
- * the one method of a pass, the f16 pass ran 3.5x slower (C2 did not keep its vectors in registers there).
+ * order at the end. The work sits in small methods ({@code scoreRow} per cache row, {@code sumBlock} per block):
+ * written inline in the one method of a pass, the f16 pass ran 3.5x slower (C2 did not keep its vectors in
+ * registers there). Measured with {@code AttentionBenchmark} (one thread, 1024 positions, f16): 550-690 us a layer
+ * before the split fma chains of {@code scoreRow}, the vector softmax and the per-block value sums, ~320 after.
  */
 final class AttentionKernel {
     /** Query heads per walk through the cache; the scores buffer holds this many rows of positions. */
@@ -87,13 +89,13 @@ final class AttentionKernel {
                 scoreRow(keys, cache.offset(kvHead, row), qs, headDim, scale, scores, p, len);
             }
         }
-        for (int j = 0; j < k; j++) softmax(scores, j * len, len);
+        // softmax weights times 2^112 (they meet values times 2^-112); rows of heads past k weigh nothing
+        for (int j = 0; j < k; j++) softmax(scores, j * len, len, TWO_112);
+        java.util.Arrays.fill(scores, k * len, HEADS_PER_PASS * len, 0f);
         java.util.Arrays.fill(sums, 0, HEADS_PER_PASS * headDim, 0f);
-        for (int b = 0, p = 0; p < len; b++) {
+        for (int b = 0, p = 0; p < len; b++, p += blockSize) {
             short[] values = (short[]) cache.valueBlockAt(layer, table[b]);
-            for (int row = 0; row < blockSize && p < len; row++, p++) {
-                sumRow(values, cache.offset(kvHead, row), sums, headDim, k, scores, p, len);
-            }
+            sumBlock(values, cache.offset(kvHead, 0), Math.min(blockSize, len - p), sums, headDim, scores, p, len);
         }
         for (int j = 0; j < k; j++) {
             for (int p = 0; p < half; p++) {
@@ -103,22 +105,29 @@ final class AttentionKernel {
         }
     }
 
-    /** Scores of position p for the four heads of the split queries {@code qs}: scores[j * len + p]. */
+    /**
+     * Scores of position p for the four heads of the split queries {@code qs}: scores[j * len + p]. Even and odd
+     * halves go to separate accumulators, so no chain of dependent fmas is longer than half the row.
+     */
     private static void scoreRow(short[] keys, int at, float[] qs, int headDim, float scale, float[] scores, int p, int len) {
         int half = headDim / 2, q0 = 0, q1 = headDim, q2 = 2 * headDim, q3 = 3 * headDim;
         int bound = I.loopBound(half), step = I.length();
-        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+        FloatVector e0 = FloatVector.zero(F), e1 = e0, e2 = e0, e3 = e0, o0 = e0, o1 = e0, o2 = e0, o3 = e0;
         int i = 0;
         for (; i < bound; i += step) {
             IntVector w = ShortVector.fromArray(H, keys, at + 2 * i).reinterpretAsInts();
             FloatVector even = LmHeadKernel.evenHalves(w), odd = LmHeadKernel.oddHalves(w);
-            a0 = odd.fma(FloatVector.fromArray(F, qs, q0 + half + i), even.fma(FloatVector.fromArray(F, qs, q0 + i), a0));
-            a1 = odd.fma(FloatVector.fromArray(F, qs, q1 + half + i), even.fma(FloatVector.fromArray(F, qs, q1 + i), a1));
-            a2 = odd.fma(FloatVector.fromArray(F, qs, q2 + half + i), even.fma(FloatVector.fromArray(F, qs, q2 + i), a2));
-            a3 = odd.fma(FloatVector.fromArray(F, qs, q3 + half + i), even.fma(FloatVector.fromArray(F, qs, q3 + i), a3));
+            e0 = even.fma(FloatVector.fromArray(F, qs, q0 + i), e0);
+            o0 = odd.fma(FloatVector.fromArray(F, qs, q0 + half + i), o0);
+            e1 = even.fma(FloatVector.fromArray(F, qs, q1 + i), e1);
+            o1 = odd.fma(FloatVector.fromArray(F, qs, q1 + half + i), o1);
+            e2 = even.fma(FloatVector.fromArray(F, qs, q2 + i), e2);
+            o2 = odd.fma(FloatVector.fromArray(F, qs, q2 + half + i), o2);
+            e3 = even.fma(FloatVector.fromArray(F, qs, q3 + i), e3);
+            o3 = odd.fma(FloatVector.fromArray(F, qs, q3 + half + i), o3);
         }
-        float s0 = a0.reduceLanes(VectorOperators.ADD), s1 = a1.reduceLanes(VectorOperators.ADD);
-        float s2 = a2.reduceLanes(VectorOperators.ADD), s3 = a3.reduceLanes(VectorOperators.ADD);
+        float s0 = e0.add(o0).reduceLanes(VectorOperators.ADD), s1 = e1.add(o1).reduceLanes(VectorOperators.ADD);
+        float s2 = e2.add(o2).reduceLanes(VectorOperators.ADD), s3 = e3.add(o3).reduceLanes(VectorOperators.ADD);
         for (; i < half; i++) { // the query carries 2^112, so the key is scaled down to match
             float even = Math.scalb(Float.float16ToFloat(keys[at + 2 * i]), -112);
             float odd = Math.scalb(Float.float16ToFloat(keys[at + 2 * i + 1]), -112);
@@ -133,43 +142,56 @@ final class AttentionKernel {
         scores[3 * len + p] = s3 * scale;
     }
 
-    /** Adds position p's value row, weighted by each head's softmax weight, to the split sums of k heads. */
-    private static void sumRow(short[] values, int at, float[] sums, int headDim, int k, float[] scores, int p, int len) {
-        int half = headDim / 2, q0 = 0, q1 = headDim, q2 = 2 * headDim, q3 = 3 * headDim;
-        int bound = I.loopBound(half), step = I.length();
-        // weights times 2^112 meet values times 2^-112; heads past k get weight 0 in their own rows
-        FloatVector w0 = FloatVector.broadcast(F, scores[p] * TWO_112);
-        FloatVector w1 = FloatVector.broadcast(F, k > 1 ? scores[len + p] * TWO_112 : 0f);
-        FloatVector w2 = FloatVector.broadcast(F, k > 2 ? scores[2 * len + p] * TWO_112 : 0f);
-        FloatVector w3 = FloatVector.broadcast(F, k > 3 ? scores[3 * len + p] * TWO_112 : 0f);
+    /**
+     * Adds the value rows of positions p.. p + rows - 1 (consecutive rows of one block from {@code at}), weighted by
+     * each head's softmax weight (times 2^112), to the split sums of the four heads. A block's rows sit in L1, so
+     * the sums of one vector of pairs stay in registers over the block's rows and meet memory once per block.
+     */
+    private static void sumBlock(short[] values, int at, int rows, float[] sums, int headDim, float[] scores, int p, int len) {
+        int half = headDim / 2, bound = I.loopBound(half), step = I.length();
         int i = 0;
         for (; i < bound; i += step) {
-            IntVector w = ShortVector.fromArray(H, values, at + 2 * i).reinterpretAsInts();
-            FloatVector even = LmHeadKernel.evenHalves(w), odd = LmHeadKernel.oddHalves(w);
-            addInto(sums, q0 + i, even, w0);
-            addInto(sums, q0 + half + i, odd, w0);
-            addInto(sums, q1 + i, even, w1);
-            addInto(sums, q1 + half + i, odd, w1);
-            addInto(sums, q2 + i, even, w2);
-            addInto(sums, q2 + half + i, odd, w2);
-            addInto(sums, q3 + i, even, w3);
-            addInto(sums, q3 + half + i, odd, w3);
+            FloatVector e0 = FloatVector.zero(F), e1 = e0, e2 = e0, e3 = e0, o0 = e0, o1 = e0, o2 = e0, o3 = e0;
+            for (int r = 0; r < rows; r++) {
+                IntVector w = ShortVector.fromArray(H, values, at + r * headDim + 2 * i).reinterpretAsInts();
+                FloatVector even = LmHeadKernel.evenHalves(w), odd = LmHeadKernel.oddHalves(w);
+                FloatVector w0 = FloatVector.broadcast(F, scores[p + r]), w1 = FloatVector.broadcast(F, scores[len + p + r]);
+                FloatVector w2 = FloatVector.broadcast(F, scores[2 * len + p + r]), w3 = FloatVector.broadcast(F, scores[3 * len + p + r]);
+                e0 = even.fma(w0, e0);
+                o0 = odd.fma(w0, o0);
+                e1 = even.fma(w1, e1);
+                o1 = odd.fma(w1, o1);
+                e2 = even.fma(w2, e2);
+                o2 = odd.fma(w2, o2);
+                e3 = even.fma(w3, e3);
+                o3 = odd.fma(w3, o3);
+            }
+            addInto(sums, i, e0);
+            addInto(sums, half + i, o0);
+            addInto(sums, headDim + i, e1);
+            addInto(sums, headDim + half + i, o1);
+            addInto(sums, 2 * headDim + i, e2);
+            addInto(sums, 2 * headDim + half + i, o2);
+            addInto(sums, 3 * headDim + i, e3);
+            addInto(sums, 3 * headDim + half + i, o3);
         }
-        for (; i < half; i++) {
-            float even = Float.float16ToFloat(values[at + 2 * i]), odd = Float.float16ToFloat(values[at + 2 * i + 1]);
-            for (int j = 0; j < k; j++) {
-                float wj = scores[j * len + p];
-                sums[j * headDim + i] += wj * even;
-                sums[j * headDim + half + i] += wj * odd;
+        for (; i < half; i++) { // values times 2^-112 meet the scaled weights, as in the vector part
+            for (int r = 0; r < rows; r++) {
+                float even = Math.scalb(Float.float16ToFloat(values[at + r * headDim + 2 * i]), -112);
+                float odd = Math.scalb(Float.float16ToFloat(values[at + r * headDim + 2 * i + 1]), -112);
+                for (int j = 0; j < HEADS_PER_PASS; j++) {
+                    float wj = scores[j * len + p + r];
+                    sums[j * headDim + i] += wj * even;
+                    sums[j * headDim + half + i] += wj * odd;
+                }
             }
         }
     }
 
-    /** {@code s[at..] += v * w}, one vector. */
-    private static void addInto(float[] s, int at, FloatVector v, FloatVector w) {
-        v.fma(w, FloatVector.fromArray(F, s, at)).intoArray(s, at);
+    /** {@code s[at..] += v}, one vector. */
+    private static void addInto(float[] s, int at, FloatVector v) {
+        v.add(FloatVector.fromArray(F, s, at)).intoArray(s, at);
     }
-
 
     /** One walk through the cache for {@code k <= HEADS_PER_PASS} query heads starting at {@code head}. */
     private static void pass(ForwardBatch batch, CpuKvCache cache, int layer, float[] q, int qCols, int token,
@@ -190,7 +212,7 @@ final class AttentionKernel {
                 scoreRow(keys, cache.offset(kvHead, row), q, q0, q1, q2, q3, headDim, scale, scores, p, len);
             }
         }
-        for (int j = 0; j < k; j++) softmax(scores, j * len, len);
+        for (int j = 0; j < k; j++) softmax(scores, j * len, len, 1f);
         for (int j = 0; j < k; j++) java.util.Arrays.fill(out, base + j * headDim, base + (j + 1) * headDim, 0f);
         for (int b = 0, p = 0; p < len; b++) {
             Object values = cache.valueBlockAt(layer, table[b]);
@@ -233,16 +255,27 @@ final class AttentionKernel {
         scores[3 * len + p] = s3 * scale;
     }
 
-    /** Replaces {@code s[from..from+n)} by its softmax. */
-    private static void softmax(float[] s, int from, int n) {
-        float max = Float.NEGATIVE_INFINITY;
-        for (int p = from; p < from + n; p++) max = Math.max(max, s[p]);
-        float sum = 0f;
-        for (int p = from; p < from + n; p++) {
-            s[p] = (float) Math.exp(s[p] - max);
-            sum += s[p];
+    /**
+     * Replaces {@code s[from..from+n)} by its softmax times {@code factor}, a power of two (exp on vectors: within an
+     * ulp or so of Math.exp).
+     */
+    private static void softmax(float[] s, int from, int n, float factor) {
+        int end = from + n, bound = from + F.loopBound(n), p;
+        FloatVector m = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+        for (p = from; p < bound; p += F.length()) m = m.max(FloatVector.fromArray(F, s, p));
+        float max = m.reduceLanes(VectorOperators.MAX);
+        for (; p < end; p++) max = Math.max(max, s[p]);
+        FloatVector sums = FloatVector.zero(F);
+        for (p = from; p < bound; p += F.length()) {
+            FloatVector e = FloatVector.fromArray(F, s, p).sub(max).lanewise(VectorOperators.EXP);
+            e.intoArray(s, p);
+            sums = sums.add(e);
         }
-        for (int p = from; p < from + n; p++) s[p] /= sum;
+        float sum = sums.reduceLanes(VectorOperators.ADD);
+        for (; p < end; p++) sum += s[p] = (float) Math.exp(s[p] - max);
+        float inv = factor / sum;
+        for (p = from; p < bound; p += F.length()) FloatVector.fromArray(F, s, p).mul(inv).intoArray(s, p);
+        for (; p < end; p++) s[p] *= inv;
     }
 
     /** {@code out[oOffset + i] += w · block[at + i]} over n values. */
