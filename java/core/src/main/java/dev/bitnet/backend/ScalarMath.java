@@ -8,12 +8,42 @@ public final class ScalarMath {
     private ScalarMath() {
     }
 
+    /**
+     * Partial sums in {@link #sumOfSquares}: a multiple of every vector length up to 512-bit f32 vectors, so a vector
+     * backend keeps the same partial sums in its lanes and gets the same result bit for bit.
+     */
+    public static final int SQUARE_SUM_LANES = 16;
+
     /** {@code out = x / sqrt(mean(x^2) + eps) * w} over {@code d} values. */
     public static void rmsNorm(float[] x, int xOffset, float[] w, float eps, float[] out, int outOffset, int d) {
-        float ss = 0f;
-        for (int c = 0; c < d; c++) ss += x[xOffset + c] * x[xOffset + c];
-        float inv = (float) (1.0 / Math.sqrt(ss / d + eps));
+        float inv = rmsInverse(sumOfSquares(x, xOffset, d), d, eps);
         for (int c = 0; c < d; c++) out[outOffset + c] = x[xOffset + c] * inv * w[c];
+    }
+
+    /** {@code 1 / sqrt(ss / d + eps)}, RMSNorm's factor from the sum of squares. */
+    public static float rmsInverse(float ss, int d, float eps) {
+        return (float) (1.0 / Math.sqrt(ss / d + eps));
+    }
+
+    /**
+     * {@code Σ x^2} over {@code d} values, in a fixed order: value c of the first {@code d - d % 16} goes to partial
+     * sum {@code c % 16}, the 16 partial sums are added in order, then the remaining values one by one.
+     */
+    public static float sumOfSquares(float[] x, int offset, int d) {
+        float[] part = new float[SQUARE_SUM_LANES];
+        int c = 0;
+        for (; c + SQUARE_SUM_LANES <= d; c += SQUARE_SUM_LANES) {
+            for (int j = 0; j < SQUARE_SUM_LANES; j++) part[j] += x[offset + c + j] * x[offset + c + j];
+        }
+        return finishSumOfSquares(part, x, offset + c, d - c);
+    }
+
+    /** The last step of {@link #sumOfSquares}: the partial sums in order, then the {@code n} values from {@code at}. */
+    public static float finishSumOfSquares(float[] part, float[] x, int at, int n) {
+        float ss = 0f;
+        for (float p : part) ss += p;
+        for (int c = at; c < at + n; c++) ss += x[c] * x[c];
+        return ss;
     }
 
     /**

@@ -13,8 +13,9 @@ import dev.bitnet.quant.TernaryMatrix;
 /**
  * The CPU backend: BitLinear and the LM head on {@link MatrixKernels} (2-bit weights with exact integer sums, f16 or
  * int8 head rows), attention on f32 vectors, all split over a {@link WorkerPool} by contiguous row ranges. The cheap
- * element-wise operations (RMSNorm, RoPE, activation, residual add) use exactly the reference backend's scalar
- * arithmetic, so the backends differ only in the summation order of attention and logits. Backend {@code cpu}
+ * element-wise operations (RMSNorm, quantisation, RoPE, activation, residual add) give exactly the reference
+ * backend's results ({@link ScalarMath}, some of it on vectors in {@link VectorMath}), so the backends differ only in
+ * the summation order of attention and logits. Backend {@code cpu}
  * multiplies with the Vector API ({@link VectorKernels}), {@code cpu-native} with libbitnet_cpu
  * ({@link NativeKernels}).
  */
@@ -25,6 +26,7 @@ public final class CpuBackend implements Backend {
     private final RopeTable rope = new RopeTable();
     private ForwardBatch batch;
     private final AttentionKernel.Scratch[] scratch;
+    private final float[][] squareSums; // per worker, RMSNorm's partial sums
     private final Tensor[] oneWeight = new Tensor[1], oneOut = new Tensor[1]; // steps run one at a time
 
     /** The Vector API backend ({@code cpu}). */
@@ -38,6 +40,7 @@ public final class CpuBackend implements Backend {
         this.pool = new WorkerPool(threads);
         this.scratch = new AttentionKernel.Scratch[pool.threads()];
         for (int w = 0; w < scratch.length; w++) scratch[w] = new AttentionKernel.Scratch();
+        this.squareSums = new float[pool.threads()][ScalarMath.SQUARE_SUM_LANES];
     }
 
     @Override
@@ -114,7 +117,7 @@ public final class CpuBackend implements Backend {
         int d = x.cols();
         float[] in = f(x), w = f(weight), o = f(out);
         forTokens((from, to, worker) -> {
-            for (int i = from; i < to; i++) ScalarMath.rmsNorm(in, i * d, w, eps, o, i * d, d);
+            for (int i = from; i < to; i++) VectorMath.rmsNorm(in, i * d, w, eps, o, i * d, d, squareSums[worker]);
         });
     }
 
@@ -186,7 +189,8 @@ public final class CpuBackend implements Backend {
         float[] g = f(gate), u = f(up), o = f(out);
         int d = gate.cols();
         forTokens((from, to, worker) -> {
-            for (int i = from * d; i < to * d; i++) o[i] = act.apply(g[i]) * u[i];
+            if (act == Activation.RELU2) VectorMath.squaredReluGate(g, u, o, from * d, to * d);
+            else for (int i = from * d; i < to * d; i++) o[i] = act.apply(g[i]) * u[i];
         });
     }
 

@@ -1,6 +1,5 @@
 package dev.bitnet.backend.cpu;
 
-import dev.bitnet.backend.ScalarMath;
 import dev.bitnet.backend.Tensor;
 import dev.bitnet.quant.TernaryMatrix;
 
@@ -19,7 +18,6 @@ final class NativeKernels implements MatrixKernels, AutoCloseable {
     private final Arena arena = Arena.ofShared();
     // per-step quantised tokens: tokens rows of paddedCols int8 (zero past cols), their scales and sums
     private byte[] q = new byte[0];
-    private static final ThreadLocal<short[]> ROW = ThreadLocal.withInitial(() -> new short[0]); // per worker
     private float[] qScale = new float[0];
     private int[] qSum = new int[0];
     private int qPadded;
@@ -64,17 +62,11 @@ final class NativeKernels implements MatrixKernels, AutoCloseable {
     public void quantize(float[] x, int from, int to, Tensor weight) {
         NativeTernary w = (NativeTernary) weight;
         int cols = w.cols(), padded = w.paddedCols();
-        short[] row = ROW.get();
-        if (row.length < cols) ROW.set(row = new short[cols]);
         for (int i = from; i < to; i++) {
-            qScale[i] = ScalarMath.quantizeRow(x, i * cols, cols, row);
-            int sum = 0, base = i * padded;
-            for (int c = 0; c < cols; c++) {
-                q[base + c] = (byte) row[c];
-                sum += row[c];
-            }
-            java.util.Arrays.fill(q, base + cols, base + padded, (byte) 0);
-            qSum[i] = sum;
+            float s = VectorMath.quantScale(x, i * cols, cols);
+            qScale[i] = s;
+            qSum[i] = VectorMath.quantizeToBytes(x, i * cols, cols, s, q, i * padded);
+            java.util.Arrays.fill(q, i * padded + cols, (i + 1) * padded, (byte) 0);
         }
     }
 

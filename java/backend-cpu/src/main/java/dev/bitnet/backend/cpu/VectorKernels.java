@@ -1,6 +1,5 @@
 package dev.bitnet.backend.cpu;
 
-import dev.bitnet.backend.ScalarMath;
 import dev.bitnet.backend.Tensor;
 import dev.bitnet.quant.TernaryMatrix;
 
@@ -43,12 +42,10 @@ final class VectorKernels implements MatrixKernels {
         PackedTernary w = (PackedTernary) weight;
         int cols = w.cols(), padded = w.paddedCols();
         for (int i = from; i < to; i++) {
-            short[] row = q[i];
-            qScale[i] = ScalarMath.quantizeRow(x, i * cols, cols, row);
-            int sum = 0;
-            for (int c = 0; c < cols; c++) sum += row[c];
-            Arrays.fill(row, cols, padded, (short) 0);
-            qSum[i] = sum;
+            float s = VectorMath.quantScale(x, i * cols, cols);
+            qScale[i] = s;
+            qSum[i] = VectorMath.quantizeToShorts(x, i * cols, cols, s, q[i], 0);
+            Arrays.fill(q[i], cols, padded, (short) 0);
         }
     }
 

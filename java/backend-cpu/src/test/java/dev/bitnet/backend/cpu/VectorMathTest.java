@@ -1,0 +1,81 @@
+package dev.bitnet.backend.cpu;
+
+import dev.bitnet.backend.ScalarMath;
+import org.junit.jupiter.api.Test;
+
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * {@link VectorMath} against {@link ScalarMath} bit for bit, on row lengths around the vector lengths and the model's
+ * (2560, 6912), at offsets, with values that stress each step: exact ties for the rounding (x * s = k + 1/2, which must
+ * go to the even k), values that clamp, zeros of both signs, rows below the 1e-5 floor, subnormals, infinities and NaN.
+ */
+class VectorMathTest {
+    private static final int[] LENGTHS = {1, 3, 7, 8, 15, 16, 17, 31, 33, 64, 100, 2560, 6912};
+
+    @Test
+    void quantisationMatchesScalarMath() {
+        SplittableRandom r = new SplittableRandom(5);
+        for (int n : LENGTHS) {
+            for (int kind = 0; kind < 6; kind++) {
+                float[] x = row(r, n + 3, kind);
+                int offset = 3;
+                short[] expected = new short[n];
+                float s = ScalarMath.quantizeRow(x, offset, n, expected);
+                assertEquals(s, VectorMath.quantScale(x, offset, n), "scale, n " + n + ", kind " + kind);
+                byte[] bytes = new byte[n + 2];
+                short[] shorts = new short[n + 2];
+                int byteSum = VectorMath.quantizeToBytes(x, offset, n, s, bytes, 2);
+                int shortSum = VectorMath.quantizeToShorts(x, offset, n, s, shorts, 2);
+                int sum = 0;
+                for (int c = 0; c < n; c++) {
+                    sum += expected[c];
+                    assertEquals(expected[c], bytes[2 + c], "byte " + c + ", n " + n + ", kind " + kind + ", x " + x[offset + c]);
+                    assertEquals(expected[c], shorts[2 + c], "short " + c + ", n " + n + ", kind " + kind);
+                }
+                assertEquals(sum, byteSum, "sum, n " + n + ", kind " + kind);
+                assertEquals(sum, shortSum, "sum, n " + n + ", kind " + kind);
+            }
+        }
+    }
+
+    @Test
+    void rmsNormAndGateMatchScalarMath() {
+        SplittableRandom r = new SplittableRandom(6);
+        float[] part = new float[ScalarMath.SQUARE_SUM_LANES];
+        for (int n : LENGTHS) {
+            for (int kind = 0; kind < 6; kind++) {
+                float[] x = row(r, n + 5, kind), w = row(r, n, 0), u = row(r, n + 5, 0);
+                float[] expected = new float[n + 1], got = new float[n + 1];
+                ScalarMath.rmsNorm(x, 5, w, 1e-5f, expected, 1, n);
+                VectorMath.rmsNorm(x, 5, w, 1e-5f, got, 1, n, part);
+                assertArrayEquals(expected, got, "rmsNorm, n " + n + ", kind " + kind);
+                float[] gate = new float[n + 5], gateExpected = new float[n + 5];
+                for (int c = 5; c < n + 5; c++) gateExpected[c] = dev.bitnet.model.Activation.RELU2.apply(x[c]) * u[c];
+                VectorMath.squaredReluGate(x, u, gate, 5, n + 5);
+                assertArrayEquals(gateExpected, gate, "squared ReLU gate, n " + n + ", kind " + kind);
+            }
+        }
+    }
+
+    /** A row of one kind: 0 Gaussian, 1 ties, 2 zeros of both signs, 3 tiny, 4 subnormal and huge, 5 with inf/NaN. */
+    private static float[] row(SplittableRandom r, int n, int kind) {
+        float[] x = new float[n];
+        for (int c = 0; c < n; c++) {
+            x[c] = switch (kind) {
+                case 0 -> (float) r.nextGaussian();
+                case 1 -> (r.nextInt(253) - 126) + 0.5f * (r.nextInt(3) - 1); // with the 127 below: s = 1, x * s = k + 1/2
+                case 2 -> r.nextBoolean() ? 0f : -0f;
+                case 3 -> (float) (r.nextGaussian() * 1e-7);
+                case 4 -> r.nextInt(4) == 0 ? 3e38f * (r.nextBoolean() ? 1 : -1) : Float.MIN_VALUE * r.nextInt(100);
+                default -> r.nextInt(50) == 0 ? (r.nextBoolean() ? Float.POSITIVE_INFINITY : Float.NaN) : (float) r.nextGaussian();
+            };
+        }
+        if (kind == 1) x[n - 1] = 127f; // the last value is always in the tested range
+        if (kind == 5 && n > 2) x[n / 2] = Float.NEGATIVE_INFINITY;
+        return x;
+    }
+}
