@@ -24,6 +24,8 @@ public final class CpuBackend implements Backend {
     private final MatrixKernels kernels;
     private final WorkerPool pool;
     private final RopeTable rope = new RopeTable();
+    private final WeightPrefetch prefetch;
+    private float[] greedyLogits = new float[0];
     private ForwardBatch batch;
     private final AttentionKernel.Scratch[] scratch;
     private final float[][] squareSums; // per worker, RMSNorm's partial sums
@@ -38,6 +40,7 @@ public final class CpuBackend implements Backend {
         this.name = name;
         this.kernels = kernels;
         this.pool = new WorkerPool(threads);
+        this.prefetch = new WeightPrefetch(pool);
         this.scratch = new AttentionKernel.Scratch[pool.threads()];
         for (int w = 0; w < scratch.length; w++) scratch[w] = new AttentionKernel.Scratch();
         this.squareSums = new float[pool.threads()][ScalarMath.SQUARE_SUM_LANES];
@@ -137,6 +140,7 @@ public final class CpuBackend implements Backend {
         forTokens((from, to, worker) -> kernels.quantize(in, from, to, weights[0]));
         int totalRows = 0;
         for (Tensor w : weights) totalRows += w.rows();
+        prefetch.before(weights[0]);
         pool.run(totalRows, (from, to, worker) -> {
             int start = 0;
             for (int m = 0; m < weights.length && start < to; m++) {
@@ -145,6 +149,7 @@ public final class CpuBackend implements Backend {
                 start += rows;
             }
         });
+        prefetch.after(weights[0]);
     }
 
     @Override
@@ -206,7 +211,18 @@ public final class CpuBackend implements Backend {
     @Override
     public void logits(Tensor x, Tensor lmHead, float[] out) {
         kernels.prepareHead(f(x), batch.logitRows(), lmHead);
+        prefetch.before(lmHead);
         pool.run(lmHead.rows(), (from, to, worker) -> kernels.headRows(lmHead, from, to, out));
+        prefetch.after(lmHead);
+    }
+
+    /** {@link Backend#greedy} with the logits in a buffer kept from step to step (2B4T's are 0.5 MB a token). */
+    @Override
+    public void greedy(Tensor x, Tensor lmHead, int[] ids) {
+        int vocab = lmHead.rows();
+        if (greedyLogits.length < ids.length * vocab) greedyLogits = new float[ids.length * vocab];
+        logits(x, lmHead, greedyLogits);
+        for (int k = 0; k < ids.length; k++) ids[k] = ScalarMath.argmax(greedyLogits, k * vocab, vocab);
     }
 
     @Override

@@ -7,12 +7,22 @@ import java.util.concurrent.locks.LockSupport;
  * for the next task (tasks come every few microseconds while a token is computed) and then park. The range [0, n) is
  * cut into contiguous chunks, about eight per worker, that the workers claim in order from a counter: each thread
  * streams contiguous rows of a weight matrix, and one that started later or runs slower simply takes fewer chunks.
+ * Between tasks the other workers may be given {@link IdleWork} (reading ahead the next weights, {@link WeightPrefetch}).
  */
 final class WorkerPool implements AutoCloseable {
     /** The work of one piece: items [from, to) on worker {@code worker}. */
     @FunctionalInterface
     interface RangeTask {
         void run(int from, int to, int worker);
+    }
+
+    /**
+     * Work for the other workers while the caller computes alone: steps 0, 1, 2, ... are claimed one at a time until
+     * a step returns false or the next task comes, so a step should take a microsecond or so.
+     */
+    @FunctionalInterface
+    interface IdleWork {
+        boolean step(int index);
     }
 
     private static final int SPIN_LIMIT = 1 << 16;
@@ -27,6 +37,9 @@ final class WorkerPool implements AutoCloseable {
     private volatile long generation;
     private final java.util.concurrent.atomic.AtomicInteger pending = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean closed;
+    private volatile IdleWork idleWork;
+    private volatile long idleEpoch; // counts whileIdle calls, so a worker stops asking a work that said it is done
+    private final java.util.concurrent.atomic.AtomicInteger idleNext = new java.util.concurrent.atomic.AtomicInteger();
     private volatile Throwable failure;
 
     WorkerPool(int threads) {
@@ -68,6 +81,19 @@ final class WorkerPool implements AutoCloseable {
     }
 
     /**
+     * Hands {@code work} to the other workers (replacing any earlier idle work) until it is done; tasks of
+     * {@link #run} come first, and the idle work resumes after them.
+     */
+    void whileIdle(IdleWork work) {
+        if (threads == 1) return;
+        idleWork = null;
+        idleNext.set(0);
+        idleWork = work;
+        idleEpoch++;
+        for (Thread t : workers) LockSupport.unpark(t);
+    }
+
+    /**
      * Claims contiguous chunks of [0, n) until none is left, so a worker that started later or streams slower takes
      * fewer chunks instead of keeping the others waiting (measured: the second worker's half of a matrix took ~6%
      * longer, ~13% of a decode step spent waiting for it).
@@ -84,10 +110,16 @@ final class WorkerPool implements AutoCloseable {
     }
 
     private void loop(int worker) {
-        long seen = 0;
+        long seen = 0, idleDone = -1;
         while (!closed) {
             int spins = 0;
             while (generation == seen && !closed) {
+                IdleWork idle = idleWork;
+                long epoch = idleEpoch;
+                if (idle != null && epoch != idleDone) {
+                    if (idleStep(idle)) continue;
+                    idleDone = epoch;
+                }
                 if (++spins < SPIN_LIMIT) Thread.onSpinWait();
                 else LockSupport.park(this);
             }
@@ -100,6 +132,15 @@ final class WorkerPool implements AutoCloseable {
             } finally {
                 pending.decrementAndGet();
             }
+        }
+    }
+
+    /** One step of idle work; false when it is done or failed (idle work is optional: a failure only ends it). */
+    private boolean idleStep(IdleWork idle) {
+        try {
+            return idle.step(idleNext.getAndIncrement());
+        } catch (RuntimeException e) {
+            return false;
         }
     }
 

@@ -8,7 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The worker pool covers every item exactly once in contiguous chunks, for any size and thread count, and rethrows. */
+/**
+ * The worker pool covers every item exactly once in contiguous chunks, for any size and thread count, and rethrows;
+ * idle work runs each step once between tasks, never holds up a task, and a failing step only ends it.
+ */
 class WorkerPoolTest {
     @Test
     void everyItemRunsOnceAcrossManyTasks() {
@@ -38,5 +41,39 @@ class WorkerPoolTest {
             });
             for (int i = 0; i < 10; i++) assertEquals(1, hits.get(i));
         }
+    }
+
+    @Test
+    void idleWorkRunsEachStepOnceAndYieldsToTasks() throws InterruptedException {
+        for (int threads : new int[]{2, 3}) {
+            try (WorkerPool pool = new WorkerPool(threads)) {
+                AtomicIntegerArray steps = new AtomicIntegerArray(101);
+                pool.whileIdle(i -> {
+                    if (i >= 100) return false;
+                    steps.incrementAndGet(i);
+                    return true;
+                });
+                long deadline = System.nanoTime() + 10_000_000_000L;
+                while (steps.get(99) == 0 && System.nanoTime() < deadline) Thread.sleep(1);
+                Thread.sleep(20);
+                for (int i = 0; i < 101; i++) assertEquals(i < 100 ? 1 : 0, steps.get(i), "step " + i + ", " + threads + " threads");
+                // work that never ends, or fails, still leaves every task to run
+                pool.whileIdle(i -> true);
+                checkRun(pool, 1000, threads);
+                pool.whileIdle(i -> {
+                    throw new IllegalStateException("boom");
+                });
+                checkRun(pool, 1000, threads);
+                pool.whileIdle(i -> false);
+            }
+        }
+    }
+
+    private static void checkRun(WorkerPool pool, int n, int threads) {
+        AtomicIntegerArray hits = new AtomicIntegerArray(n);
+        pool.run(n, (from, to, worker) -> {
+            for (int i = from; i < to; i++) hits.incrementAndGet(i);
+        });
+        for (int i = 0; i < n; i++) assertEquals(1, hits.get(i), "item " + i + ", " + threads + " threads");
     }
 }
