@@ -9,7 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The worker pool covers every item exactly once in contiguous chunks, for any size and thread count, and rethrows;
+ * The worker pool covers every item exactly once in contiguous pieces (long ranges cut at multiples of 4), for any
+ * size and thread count, and rethrows;
  * idle work runs each step once between tasks, never holds up a task, and a failing step only ends it.
  */
 class WorkerPoolTest {
@@ -21,6 +22,9 @@ class WorkerPoolTest {
                     AtomicIntegerArray hits = new AtomicIntegerArray(Math.max(n, 1));
                     pool.run(n, (from, to, worker) -> {
                         assertTrue(from < to && worker >= 0 && worker < threads, from + ".." + to + " on " + worker);
+                        if (n >= 4 * threads * WorkerPool.MIN_PIECES_PER_THREAD) { // matrix rows: whole groups of 4
+                            assertEquals(0, from % 4, "piece " + from + ".." + to + " of " + n);
+                        }
                         for (int i = from; i < to; i++) hits.incrementAndGet(i);
                     });
                     for (int i = 0; i < n; i++) assertEquals(1, hits.get(i), "item " + i + " of " + n + ", " + threads + " threads");
