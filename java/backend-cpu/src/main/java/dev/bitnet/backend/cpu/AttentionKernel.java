@@ -52,29 +52,61 @@ final class AttentionKernel {
     private AttentionKernel() {
     }
 
+    /** One layer's attention inputs: the step, the cache, the queries ({@code qCols} per token) and the shape. */
+    record Layer(ForwardBatch batch, CpuKvCache cache, int layer, float[] q, int qCols, int heads, int headDim) {
+    }
+
     /**
-     * Query heads [firstHead, firstHead + count) of {@code token}, all of one KV head; {@code scratch} has been
-     * reserved for the token's position + 1 and the head dimension.
+     * Query heads [firstHead, firstHead + count) of {@code token}, all of one KV head, over positions [from, to) of
+     * its sequence ({@code from} a multiple of the block size); {@code scratch} has been reserved for to - from
+     * positions. With {@code stats} null the range is the whole sequence and each head's output goes to
+     * {@code dst[dstOffset + (h - firstHead) * headDim ..]}. Otherwise dst gets the range's unnormalised sums
+     * {@code Σ exp(s - m) v}, and {@code stats[statsOffset + 2 (h - firstHead)]} the range's largest score m and
+     * {@code Σ exp(s - m)}, for {@link #merge}.
      */
-    static void run(ForwardBatch batch, CpuKvCache cache, int layer, float[] q, int qCols, int token, int firstHead,
-                    int count, int heads, int headDim, float[] out, Scratch scratch) {
-        boolean halves = cache.spec.type() == dev.bitnet.backend.KvType.F16 && headDim % 2 == 0;
+    static void run(Layer l, int token, int firstHead, int count, int from, int to, float[] dst, int dstOffset,
+                    float[] stats, int statsOffset, Scratch scratch) {
+        boolean halves = l.cache.spec.type() == dev.bitnet.backend.KvType.F16 && l.headDim % 2 == 0;
         for (int h = firstHead; h < firstHead + count; h += HEADS_PER_PASS) {
-            int k = Math.min(HEADS_PER_PASS, firstHead + count - h);
-            if (halves) passF16(batch, cache, layer, q, qCols, token, h, k, heads, headDim, out, scratch);
-            else pass(batch, cache, layer, q, qCols, token, h, k, heads, headDim, out, scratch.scores);
+            int k = Math.min(HEADS_PER_PASS, firstHead + count - h), j = h - firstHead;
+            int at = dstOffset + j * l.headDim, statsAt = statsOffset + 2 * j;
+            if (halves) passF16(l, token, h, k, from, to, dst, at, stats, statsAt, scratch);
+            else pass(l, token, h, k, from, to, dst, at, stats, statsAt, scratch.scores);
         }
     }
 
+    /**
+     * Combines the ranges of a split sequence for one head: range i's unnormalised sums at
+     * {@code sums[(first + i * heads) * headDim ..]} and its (max, exp-sum) at {@code stats[2 (first + i * heads)]}
+     * (ranges [part][head] apart); writes the softmax-weighted sum over all of them to {@code out[outOffset ..]}.
+     * Empty ranges have max -inf and sum 0; the first range is never empty.
+     */
+    static void merge(int parts, int heads, int headDim, float[] sums, float[] stats, int first, float[] out, int outOffset) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int i = 0; i < parts; i++) max = Math.max(max, stats[2 * (first + i * heads)]);
+        float total = 0f;
+        java.util.Arrays.fill(out, outOffset, outOffset + headDim, 0f);
+        for (int i = 0; i < parts; i++) {
+            int r = first + i * heads;
+            float m = stats[2 * r];
+            if (m == Float.NEGATIVE_INFINITY) continue;
+            float w = (float) Math.exp(m - max);
+            total += w * stats[2 * r + 1];
+            for (int d = 0; d < headDim; d++) out[outOffset + d] += w * sums[r * headDim + d];
+        }
+        float inv = 1f / total;
+        for (int d = 0; d < headDim; d++) out[outOffset + d] *= inv;
+    }
+
     /** {@link #pass} for an f16 cache, reading two halves per int lane (see the class comment). */
-    private static void passF16(ForwardBatch batch, CpuKvCache cache, int layer, float[] q, int qCols, int token,
-                                int head, int k, int heads, int headDim, float[] out, Scratch scratch) {
-        int kvHead = head / (heads / cache.spec.kvHeads());
-        int blockSize = batch.blockSize(), half = headDim / 2;
-        int[] table = batch.blockTables()[batch.seqIndex()[token]];
-        int len = batch.positions()[token] + 1;
-        float[] scores = scratch.scores, qs = scratch.query, sums = scratch.sums;
-        int base = token * qCols + head * headDim;
+    private static void passF16(Layer l, int token, int head, int k, int from, int to, float[] dst, int dstAt,
+                                float[] stats, int statsAt, Scratch scratch) {
+        int headDim = l.headDim, kvHead = head / (l.heads / l.cache.spec.kvHeads());
+        int blockSize = l.batch.blockSize(), half = headDim / 2;
+        int[] table = l.batch.blockTables()[l.batch.seqIndex()[token]];
+        int len = to - from; // scores[j * len + p - from]: head j, position p
+        float[] q = l.q, scores = scratch.scores, qs = scratch.query, sums = scratch.sums;
+        int base = token * l.qCols + head * headDim;
         // the queries, even elements then odd ones, times 2^(112 - excess); heads past k repeat the last one
         float amax = 0f;
         for (int i = base; i < base + k * headDim; i++) amax = Math.max(amax, Math.abs(q[i]));
@@ -83,24 +115,24 @@ final class AttentionKernel {
         for (int j = 0; j < HEADS_PER_PASS; j++) {
             LmHeadKernel.split(q, base + Math.min(j, k - 1) * headDim, headDim, pre, qs, j * headDim);
         }
-        for (int b = 0, p = 0; p < len; b++) {
-            short[] keys = (short[]) cache.keyBlockAt(layer, table[b]);
+        for (int b = from / blockSize, p = 0; p < len; b++) {
+            short[] keys = (short[]) l.cache.keyBlockAt(l.layer, table[b]);
             for (int row = 0; row < blockSize && p < len; row++, p++) {
-                scoreRow(keys, cache.offset(kvHead, row), qs, headDim, scale, scores, p, len);
+                scoreRow(keys, l.cache.offset(kvHead, row), qs, headDim, scale, scores, p, len);
             }
         }
         // softmax weights times 2^112 (they meet values times 2^-112); rows of heads past k weigh nothing
-        for (int j = 0; j < k; j++) softmax(scores, j * len, len, TWO_112);
+        for (int j = 0; j < k; j++) softmax(scores, j * len, len, TWO_112, stats, stats == null ? 0 : statsAt + 2 * j);
         java.util.Arrays.fill(scores, k * len, HEADS_PER_PASS * len, 0f);
         java.util.Arrays.fill(sums, 0, HEADS_PER_PASS * headDim, 0f);
-        for (int b = 0, p = 0; p < len; b++, p += blockSize) {
-            short[] values = (short[]) cache.valueBlockAt(layer, table[b]);
-            sumBlock(values, cache.offset(kvHead, 0), Math.min(blockSize, len - p), sums, headDim, scores, p, len);
+        for (int b = from / blockSize, p = 0; p < len; b++, p += blockSize) {
+            short[] values = (short[]) l.cache.valueBlockAt(l.layer, table[b]);
+            sumBlock(values, l.cache.offset(kvHead, 0), Math.min(blockSize, len - p), sums, headDim, scores, p, len);
         }
         for (int j = 0; j < k; j++) {
             for (int p = 0; p < half; p++) {
-                out[base + j * headDim + 2 * p] = sums[j * headDim + p];
-                out[base + j * headDim + 2 * p + 1] = sums[j * headDim + half + p];
+                dst[dstAt + j * headDim + 2 * p] = sums[j * headDim + p];
+                dst[dstAt + j * headDim + 2 * p + 1] = sums[j * headDim + half + p];
             }
         }
     }
@@ -193,36 +225,37 @@ final class AttentionKernel {
         v.add(FloatVector.fromArray(F, s, at)).intoArray(s, at);
     }
 
-    /** One walk through the cache for {@code k <= HEADS_PER_PASS} query heads starting at {@code head}. */
-    private static void pass(ForwardBatch batch, CpuKvCache cache, int layer, float[] q, int qCols, int token,
-                             int head, int k, int heads, int headDim, float[] out, float[] scores) {
-        int kvHead = head / (heads / cache.spec.kvHeads());
-        int blockSize = batch.blockSize();
-        int[] table = batch.blockTables()[batch.seqIndex()[token]];
-        int len = batch.positions()[token] + 1;
+    /** One walk through positions [from, to) for {@code k <= HEADS_PER_PASS} query heads starting at {@code head}. */
+    private static void pass(Layer l, int token, int head, int k, int from, int to, float[] dst, int dstAt,
+                             float[] stats, int statsAt, float[] scores) {
+        int headDim = l.headDim, kvHead = head / (l.heads / l.cache.spec.kvHeads());
+        int blockSize = l.batch.blockSize();
+        int[] table = l.batch.blockTables()[l.batch.seqIndex()[token]];
+        int len = to - from;
         float scale = (float) (1.0 / Math.sqrt(headDim));
+        float[] q = l.q;
         // heads past k repeat the last one: their scores land in rows of the buffer that nobody reads
-        int base = token * qCols + head * headDim;
+        int base = token * l.qCols + head * headDim;
         int q0 = base, q1 = base + Math.min(1, k - 1) * headDim, q2 = base + Math.min(2, k - 1) * headDim,
                 q3 = base + Math.min(3, k - 1) * headDim;
         // positions walk the sequence's blocks in order: block b holds positions b*blockSize.. in its rows
-        for (int b = 0, p = 0; p < len; b++) {
-            Object keys = cache.keyBlockAt(layer, table[b]);
+        for (int b = from / blockSize, p = 0; p < len; b++) {
+            Object keys = l.cache.keyBlockAt(l.layer, table[b]);
             for (int row = 0; row < blockSize && p < len; row++, p++) {
-                scoreRow(keys, cache.offset(kvHead, row), q, q0, q1, q2, q3, headDim, scale, scores, p, len);
+                scoreRow(keys, l.cache.offset(kvHead, row), q, q0, q1, q2, q3, headDim, scale, scores, p, len);
             }
         }
-        for (int j = 0; j < k; j++) softmax(scores, j * len, len, 1f);
-        for (int j = 0; j < k; j++) java.util.Arrays.fill(out, base + j * headDim, base + (j + 1) * headDim, 0f);
-        for (int b = 0, p = 0; p < len; b++) {
-            Object values = cache.valueBlockAt(layer, table[b]);
+        for (int j = 0; j < k; j++) softmax(scores, j * len, len, 1f, stats, stats == null ? 0 : statsAt + 2 * j);
+        for (int j = 0; j < k; j++) java.util.Arrays.fill(dst, dstAt + j * headDim, dstAt + (j + 1) * headDim, 0f);
+        for (int b = from / blockSize, p = 0; p < len; b++) {
+            Object values = l.cache.valueBlockAt(l.layer, table[b]);
             for (int row = 0; row < blockSize && p < len; row++, p++) {
-                int at = cache.offset(kvHead, row);
+                int at = l.cache.offset(kvHead, row);
                 if (k == HEADS_PER_PASS) {
                     accumulate4(values, at, scores[p], scores[len + p], scores[2 * len + p], scores[3 * len + p],
-                            out, base, headDim);
+                            dst, dstAt, headDim);
                 } else {
-                    for (int j = 0; j < k; j++) accumulate(values, at, scores[j * len + p], out, base + j * headDim, headDim);
+                    for (int j = 0; j < k; j++) accumulate(values, at, scores[j * len + p], dst, dstAt + j * headDim, headDim);
                 }
             }
         }
@@ -256,10 +289,12 @@ final class AttentionKernel {
     }
 
     /**
-     * Replaces {@code s[from..from+n)} by its softmax times {@code factor}, a power of two (exp on vectors: within an
-     * ulp or so of Math.exp).
+     * Replaces {@code s[from..from+n)} by its softmax times {@code factor}, a power of two; or, where {@code stats}
+     * is not null, by {@code exp(s - m)} times factor, m the largest, storing m and {@code Σ exp(s - m)} at
+     * {@code stats[at]} (a range of a split sequence, see {@link #merge}). exp on vectors: within an ulp or so of
+     * Math.exp.
      */
-    private static void softmax(float[] s, int from, int n, float factor) {
+    private static void softmax(float[] s, int from, int n, float factor, float[] stats, int at) {
         int end = from + n, bound = from + F.loopBound(n), p;
         FloatVector m = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
         for (p = from; p < bound; p += F.length()) m = m.max(FloatVector.fromArray(F, s, p));
@@ -273,9 +308,13 @@ final class AttentionKernel {
         }
         float sum = sums.reduceLanes(VectorOperators.ADD);
         for (; p < end; p++) sum += s[p] = (float) Math.exp(s[p] - max);
-        float inv = factor / sum;
-        for (p = from; p < bound; p += F.length()) FloatVector.fromArray(F, s, p).mul(inv).intoArray(s, p);
-        for (; p < end; p++) s[p] *= inv;
+        if (stats != null) {
+            stats[at] = max;
+            stats[at + 1] = sum;
+        }
+        float w = stats == null ? factor / sum : factor;
+        for (p = from; p < bound; p += F.length()) FloatVector.fromArray(F, s, p).mul(w).intoArray(s, p);
+        for (; p < end; p++) s[p] *= w;
     }
 
     /** {@code out[oOffset + i] += w · block[at + i]} over n values. */

@@ -26,6 +26,8 @@ public final class CpuBackend implements Backend {
     private final RopeTable rope = new RopeTable();
     private final WeightPrefetch prefetch;
     private float[] greedyLogits = new float[0];
+    private static final int ATTENTION_TASKS_PER_THREAD = 4, MIN_RANGE_POSITIONS = 128;
+    private float[] rangeSums = new float[0], rangeStats = new float[0]; // attention over split sequences
     private ForwardBatch batch;
     private final AttentionKernel.Scratch[] scratch;
     private final float[][] squareSums; // per worker, RMSNorm's partial sums
@@ -169,24 +171,56 @@ public final class CpuBackend implements Backend {
         for (int i = 0; i < n(); i++) c.store(layer, batch.slot(i), kk, i * d, vv, i * d);
     }
 
+    /**
+     * A task is one token's query heads of one KV head (they read the same cache rows) over one range of its
+     * positions. A sequence is split into ranges (flash-decoding's split-K) when there would be fewer than
+     * {@link #ATTENTION_TASKS_PER_THREAD} tasks per worker, ranges of at least {@link #MIN_RANGE_POSITIONS}: decode
+     * of 2B4T's 5 KV heads on 2 threads is 5 tasks otherwise, one worker doing 3 of them; the ranges are merged after.
+     */
     @Override
     public void attention(Tensor q, KvCache cache, int layer, int heads, int headDim, Tensor out) {
         CpuKvCache c = (CpuKvCache) cache;
-        float[] qq = f(q), o = f(out);
+        float[] o = f(out);
+        int tokens = n(), kvHeads = c.spec.kvHeads(), group = heads / kvHeads, blockSize = batch.blockSize();
         int maxLen = 0;
-        for (int i = 0; i < n(); i++) maxLen = Math.max(maxLen, batch.positions()[i] + 1);
-        for (AttentionKernel.Scratch s : scratch) s.reserve(maxLen, headDim);
-        // a task is a token's query heads of one KV head (they read the same cache rows), or a share of them when
-        // there would be fewer than two tasks per worker
-        int tokens = n(), kvHeads = c.spec.kvHeads(), group = heads / kvHeads, shares = 1;
-        while (tokens * kvHeads * shares < 2 * pool.threads() && group % (2 * shares) == 0) shares *= 2;
-        int perTask = group / shares, perToken = kvHeads * shares;
-        pool.run(tokens * perToken, (from, to, worker) -> {
+        for (int i = 0; i < tokens; i++) maxLen = Math.max(maxLen, batch.positions()[i] + 1);
+        int parts = 1;
+        while (tokens * kvHeads * parts < ATTENTION_TASKS_PER_THREAD * pool.threads() && maxLen >= 2 * parts * MIN_RANGE_POSITIONS) parts *= 2;
+        int split = parts, blocksPerPart = ((maxLen + blockSize - 1) / blockSize + parts - 1) / parts;
+        for (AttentionKernel.Scratch s : scratch) s.reserve(Math.min(maxLen, blocksPerPart * blockSize), headDim);
+        if (split > 1 && (rangeSums.length < tokens * heads * split * headDim)) {
+            rangeSums = new float[tokens * heads * split * headDim];
+            rangeStats = new float[tokens * heads * split * 2];
+        }
+        AttentionKernel.Layer l = new AttentionKernel.Layer(batch, c, layer, f(q), q.cols(), heads, headDim);
+        pool.run(tokens * kvHeads * split, (from, to, worker) -> {
             for (int t = from; t < to; t++) {
-                int token = t / perToken, firstHead = t % perToken * perTask;
-                AttentionKernel.run(batch, c, layer, qq, q.cols(), token, firstHead, perTask, heads, headDim, o, scratch[worker]);
+                int token = t / (kvHeads * split), kvHead = t / split % kvHeads, part = t % split, head = kvHead * group;
+                int len = batch.positions()[token] + 1;
+                if (split == 1) {
+                    AttentionKernel.run(l, token, head, group, 0, len, o, token * out.cols() + head * headDim, null, 0, scratch[worker]);
+                    continue;
+                }
+                // range `part` of the token's heads: sums at [token][part][head][headDim], (max, sum) at [token][part][head]
+                int first = (token * split + part) * heads + head, start = part * blocksPerPart * blockSize;
+                int end = Math.min(len, start + blocksPerPart * blockSize);
+                if (start < end) {
+                    AttentionKernel.run(l, token, head, group, start, end, rangeSums, first * headDim, rangeStats, 2 * first, scratch[worker]);
+                } else {
+                    for (int h = 0; h < group; h++) {
+                        rangeStats[2 * (first + h)] = Float.NEGATIVE_INFINITY;
+                        rangeStats[2 * (first + h) + 1] = 0f;
+                    }
+                }
             }
         });
+        if (split == 1) return;
+        for (int token = 0; token < tokens; token++) {
+            for (int h = 0; h < heads; h++) {
+                int first = token * split * heads + h;
+                AttentionKernel.merge(split, heads, headDim, rangeSums, rangeStats, first, o, token * out.cols() + h * headDim);
+            }
+        }
     }
 
     @Override

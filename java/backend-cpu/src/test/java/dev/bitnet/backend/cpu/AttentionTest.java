@@ -77,6 +77,64 @@ class AttentionTest {
         }
     }
 
+    /**
+     * Decode of two sequences in one step, 700 and 40 positions long: with few tasks per worker the long one is split
+     * into ranges of positions that are merged after (and the short one has empty ranges), with one thread too.
+     */
+    @Test
+    void longSequencesSplitIntoRangesMatchTheFormula() {
+        Shape[] shapes = {new Shape(20, 5, 128), new Shape(8, 2, 20), new Shape(4, 1, 64)};
+        int block = 16, longLen = 700, shortLen = 40;
+        int[] longTable = new int[longLen / block + 1], shortTable = new int[shortLen / block + 1];
+        for (int b = 0; b < longTable.length; b++) longTable[b] = longTable.length - 1 - b; // out of order
+        for (int b = 0; b < shortTable.length; b++) shortTable[b] = longTable.length + b;
+        int[] lens = {longLen, shortLen};
+        int[][] tables = {longTable, shortTable};
+        for (Shape s : shapes) {
+            for (KvType type : KvType.values()) {
+                for (int threads = 1; threads <= 4; threads++) {
+                    SplittableRandom rnd = new SplittableRandom(s.heads() * 7L + threads);
+                    int kvDim = s.kvHeads() * s.headDim(), qDim = s.heads() * s.headDim();
+                    float[][] keys = new float[2][], values = new float[2][];
+                    try (CpuBackend b = new CpuBackend(threads);
+                         KvCache cache = b.allocKvCache(new KvCacheSpec(1, s.kvHeads(), s.headDim(), block,
+                                 longTable.length + shortTable.length, type))) {
+                        for (int seq = 0; seq < 2; seq++) { // the context, and the decoded token's key and value
+                            int n = lens[seq] + 1;
+                            b.beginStep(ForwardBatch.single(new int[n], 0, tables[seq], block));
+                            CpuTensors.Floats k = (CpuTensors.Floats) b.allocActivations(n, kvDim);
+                            CpuTensors.Floats v = (CpuTensors.Floats) b.allocActivations(n, kvDim);
+                            fill(k.data(), rnd, 1f, false);
+                            fill(v.data(), rnd, 1f, false);
+                            b.storeKv(cache, 0, k, v);
+                            keys[seq] = k.data().clone();
+                            values[seq] = v.data().clone();
+                            for (int i = 0; i < n * kvDim; i++) {
+                                keys[seq][i] = round(keys[seq][i], type);
+                                values[seq][i] = round(values[seq][i], type);
+                            }
+                        }
+                        b.beginStep(new ForwardBatch(new int[2], lens.clone(), new int[]{0, 1}, tables, new int[]{0, 1}, block));
+                        CpuTensors.Floats q = (CpuTensors.Floats) b.allocActivations(2, qDim);
+                        CpuTensors.Floats out = (CpuTensors.Floats) b.allocActivations(2, qDim);
+                        fill(q.data(), rnd, 1f, false);
+                        b.attention(q, cache, 0, s.heads(), s.headDim(), out);
+                        for (int t = 0; t < 2; t++) {
+                            for (int h = 0; h < s.heads(); h++) {
+                                double[] expected = formula(q.data(), t * qDim + h * s.headDim(), keys[t], values[t],
+                                        h / (s.heads() / s.kvHeads()) * s.headDim(), kvDim, lens[t] + 1, s.headDim());
+                                for (int i = 0; i < s.headDim(); i++) {
+                                    assertEquals(expected[i], out.data()[t * qDim + h * s.headDim() + i], 1e-5,
+                                            s + " " + type + ", " + threads + " threads, sequence " + t + ", head " + h + ", value " + i);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /** softmax(q·k_p / sqrt(d)) · v_p over positions 0..len-1 of one KV head. */
     private static double[] formula(float[] q, int qAt, float[] keys, float[] values, int kvAt, int kvDim, int len, int d) {
         double[] score = new double[len];
