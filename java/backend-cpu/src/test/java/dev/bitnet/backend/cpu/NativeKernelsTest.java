@@ -72,13 +72,13 @@ class NativeKernelsTest {
     void extremeActivationsDoNotOverflow() {
         for (LibBitnetCpu.Isa isa : LibBitnetCpu.supported()) {
             for (int cols : new int[]{6912, 40000}) {
-                byte[] plus = new byte[2 * cols];
-                Arrays.fill(plus, 0, cols, (byte) 1);
-                Arrays.fill(plus, cols, 2 * cols, (byte) -1);
+                int rows = 5; // a whole group of four rows and one more: rows of +1 and of -1 alternating
+                byte[] plus = new byte[rows * cols];
+                for (int r = 0; r < rows; r++) Arrays.fill(plus, r * cols, (r + 1) * cols, (byte) (r % 2 == 0 ? 1 : -1));
                 for (float value : new float[]{1f, -1f}) {
                     float[] x = new float[cols];
                     Arrays.fill(x, value); // quantises to +-127 everywhere
-                    compareTernary(isa, new TernaryMatrix("pm", 2, cols, plus, 1f), x, 1, 0);
+                    compareTernary(isa, new TernaryMatrix("pm", rows, cols, plus, 1f), x, 1, 0);
                 }
             }
         }
