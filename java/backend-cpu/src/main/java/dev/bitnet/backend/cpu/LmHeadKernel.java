@@ -26,7 +26,8 @@ import java.nio.ByteOrder;
 final class LmHeadKernel {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
-    private static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(F.length() * 8));
+    /** Bytes with one lane per f32 lane, or null where no such shape exists (f32 vectors under 256 bits, NEON's). */
+    private static final VectorSpecies<Byte> B = F.length() >= 8 ? VectorSpecies.of(byte.class, VectorShape.forBitSize(F.length() * 8)) : null;
     private static final int MASK = 0x8FFFE000; // sign and the 15 bits of exponent+mantissa, nothing else
 
     private LmHeadKernel() {
@@ -93,11 +94,17 @@ final class LmHeadKernel {
 
     /**
      * {@code scale[row] * dot(x, q[row])} for an int8-per-row LM head (bytes widened to f32 lanes), in four
-     * accumulators so that the fma latency does not bound the row.
+     * accumulators so that the fma latency does not bound the row; a plain loop where bytes have no vector shape of
+     * the f32 lane count.
      */
     static float dot(Int8RowMatrix m, int row, float[] x, int xOffset) {
         int d = m.cols(), base = row * d, step = F.length();
         byte[] q = m.q();
+        if (B == null) {
+            float sum = 0f;
+            for (int i = 0; i < d; i++) sum += q[base + i] * x[xOffset + i];
+            return sum * m.scales()[row];
+        }
         FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
         int i = 0;
         for (; i + 4 * step <= d; i += 4 * step) {
