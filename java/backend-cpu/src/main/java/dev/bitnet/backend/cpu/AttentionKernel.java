@@ -90,7 +90,7 @@ final class AttentionKernel {
             int r = first + i * heads;
             float m = stats[2 * r];
             if (m == Float.NEGATIVE_INFINITY) continue;
-            float w = (float) Math.exp(m - max);
+            float w = VectorMath.expNonPositive(m - max);
             total += w * stats[2 * r + 1];
             for (int d = 0; d < headDim; d++) out[outOffset + d] += w * sums[r * headDim + d];
         }
@@ -158,8 +158,8 @@ final class AttentionKernel {
             e3 = even.fma(FloatVector.fromArray(F, qs, q3 + i), e3);
             o3 = odd.fma(FloatVector.fromArray(F, qs, q3 + half + i), o3);
         }
-        float s0 = e0.add(o0).reduceLanes(VectorOperators.ADD), s1 = e1.add(o1).reduceLanes(VectorOperators.ADD);
-        float s2 = e2.add(o2).reduceLanes(VectorOperators.ADD), s3 = e3.add(o3).reduceLanes(VectorOperators.ADD);
+        float s0 = VectorMath.sum(e0.add(o0)), s1 = VectorMath.sum(e1.add(o1));
+        float s2 = VectorMath.sum(e2.add(o2)), s3 = VectorMath.sum(e3.add(o3));
         for (; i < half; i++) { // the query carries 2^112, so the key is scaled down to match
             float even = Math.scalb(Float.float16ToFloat(keys[at + 2 * i]), -112);
             float odd = Math.scalb(Float.float16ToFloat(keys[at + 2 * i + 1]), -112);
@@ -273,8 +273,7 @@ final class AttentionKernel {
             a2 = key.fma(FloatVector.fromArray(F, q, q2 + i), a2);
             a3 = key.fma(FloatVector.fromArray(F, q, q3 + i), a3);
         }
-        float s0 = a0.reduceLanes(VectorOperators.ADD), s1 = a1.reduceLanes(VectorOperators.ADD);
-        float s2 = a2.reduceLanes(VectorOperators.ADD), s3 = a3.reduceLanes(VectorOperators.ADD);
+        float s0 = VectorMath.sum(a0), s1 = VectorMath.sum(a1), s2 = VectorMath.sum(a2), s3 = VectorMath.sum(a3);
         for (; i < headDim; i++) {
             float key = get(keys, at + i);
             s0 += key * q[q0 + i];
@@ -291,8 +290,8 @@ final class AttentionKernel {
     /**
      * Replaces {@code s[from..from+n)} by its softmax times {@code factor}, a power of two; or, where {@code stats}
      * is not null, by {@code exp(s - m)} times factor, m the largest, storing m and {@code Σ exp(s - m)} at
-     * {@code stats[at]} (a range of a split sequence, see {@link #merge}). exp on vectors: within an ulp or so of
-     * Math.exp.
+     * {@code stats[at]} (a range of a split sequence, see {@link #merge}). exp and the sums from {@link VectorMath}:
+     * the same in every JIT tier.
      */
     private static void softmax(float[] s, int from, int n, float factor, float[] stats, int at) {
         int end = from + n, bound = from + F.loopBound(n), p;
@@ -302,12 +301,12 @@ final class AttentionKernel {
         for (; p < end; p++) max = Math.max(max, s[p]);
         FloatVector sums = FloatVector.zero(F);
         for (p = from; p < bound; p += F.length()) {
-            FloatVector e = FloatVector.fromArray(F, s, p).sub(max).lanewise(VectorOperators.EXP);
+            FloatVector e = VectorMath.expNonPositive(FloatVector.fromArray(F, s, p).sub(max));
             e.intoArray(s, p);
             sums = sums.add(e);
         }
-        float sum = sums.reduceLanes(VectorOperators.ADD);
-        for (; p < end; p++) sum += s[p] = (float) Math.exp(s[p] - max);
+        float sum = VectorMath.sum(sums);
+        for (; p < end; p++) sum += s[p] = VectorMath.expNonPositive(s[p] - max);
         if (stats != null) {
             stats[at] = max;
             stats[at + 1] = sum;

@@ -75,7 +75,7 @@ final class LmHeadKernel {
             even = evenHalves(w).fma(FloatVector.fromArray(F, v, p), even);
             odd = oddHalves(w).fma(FloatVector.fromArray(F, v, pairs + p), odd);
         }
-        float sum = even.add(odd).reduceLanes(VectorOperators.ADD);
+        float sum = VectorMath.sum(even.add(odd));
         for (; p < pairs; p++) { // v * 2^-112 undoes the pre-scaling exactly
             sum += e.get(row, 2 * p) * Math.scalb(v[p], -112) + e.get(row, 2 * p + 1) * Math.scalb(v[pairs + p], -112);
         }
@@ -114,7 +114,7 @@ final class LmHeadKernel {
             a3 = widen(q, base + i + 3 * step).fma(FloatVector.fromArray(F, x, xOffset + i + 3 * step), a3);
         }
         for (; i + step <= d; i += step) a0 = widen(q, base + i).fma(FloatVector.fromArray(F, x, xOffset + i), a0);
-        float sum = a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
+        float sum = VectorMath.sum(a0.add(a1).add(a2.add(a3)));
         for (; i < d; i++) sum += q[base + i] * x[xOffset + i];
         return sum * m.scales()[row];
     }

@@ -9,7 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * {@link VectorMath} against {@link ScalarMath} bit for bit, on row lengths around the vector lengths and the model's
+ * {@link VectorMath} against {@link ScalarMath} bit for bit (and its lane sum against the fixed tree it promises, its exp
+ * against Math.exp), on row lengths around the vector lengths and the model's
  * (2560, 6912), at offsets, with values that stress each step: exact ties for the rounding (x * s = k + 1/2, which must
  * go to the even k), values that clamp, zeros of both signs, rows below the 1e-5 floor, subnormals, infinities and NaN.
  */
@@ -59,6 +60,49 @@ class VectorMathTest {
                 assertArrayEquals(gateExpected, gate, "squared ReLU gate, n " + n + ", kind " + kind);
             }
         }
+    }
+
+    @Test
+    void sumAddsTheLanesInItsFixedTree() {
+        SplittableRandom r = new SplittableRandom(7);
+        int lanes = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length();
+        for (int round = 0; round < 1000; round++) {
+            float[] v = new float[lanes];
+            for (int i = 0; i < lanes; i++) v[i] = (float) (r.nextGaussian() * Math.pow(10, r.nextInt(-6, 7)));
+            float[] tree = v.clone(); // rotate-and-add by L/2, L/4, ..., 1; the total lands in lane 0
+            for (int by = lanes / 2; by >= 1 && lanes <= 16; by /= 2) {
+                float[] next = new float[lanes];
+                for (int i = 0; i < lanes; i++) next[i] = tree[i] + tree[(i + by) % lanes];
+                tree = next;
+            }
+            float expected = tree[0];
+            if (lanes > 16) {
+                expected = 0f;
+                for (float x : v) expected += x;
+            }
+            float got = VectorMath.sum(jdk.incubator.vector.FloatVector.fromArray(jdk.incubator.vector.FloatVector.SPECIES_PREFERRED, v, 0));
+            assertEquals(Float.floatToIntBits(expected), Float.floatToIntBits(got), "lanes " + java.util.Arrays.toString(v));
+        }
+    }
+
+    @Test
+    void expIsWithinTwoUlpsAndTheSameOnVectorsAndScalars() {
+        SplittableRandom r = new SplittableRandom(8);
+        var species = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED;
+        float[] x = new float[species.length()], y = new float[species.length()];
+        for (int round = 0; round < 20000; round++) {
+            for (int i = 0; i < x.length; i++) x[i] = round < 10 ? -i * round * 0.5f : (float) -r.nextDouble(0, 87.3);
+            if (round == 0) x[0] = -0f;
+            VectorMath.expNonPositive(jdk.incubator.vector.FloatVector.fromArray(species, x, 0)).intoArray(y, 0);
+            for (int i = 0; i < x.length; i++) {
+                float scalar = VectorMath.expNonPositive(x[i]);
+                assertEquals(Float.floatToIntBits(scalar), Float.floatToIntBits(y[i]), "e^" + x[i] + ": vector and scalar");
+                double exact = Math.exp(x[i]);
+                assertEquals(exact, scalar, 2 * Math.ulp((float) exact), "e^" + x[i]);
+            }
+        }
+        assertEquals(1f, VectorMath.expNonPositive(0f));
+        assertEquals(VectorMath.expNonPositive(-87.3f), VectorMath.expNonPositive(-1000f), "clamped far below");
     }
 
     /** A row of one kind: 0 Gaussian, 1 ties, 2 zeros of both signs, 3 tiny, 4 subnormal and huge, 5 with inf/NaN. */
