@@ -144,29 +144,32 @@ final class VectorMath {
      * returns their sum.
      */
     static int quantizeToBytes(float[] x, int offset, int n, float s, byte[] q, int qOffset) {
-        int c = 0, bound = B == null || n >= EXACT_SUM_VALUES ? 0 : F.loopBound(n);
-        FloatVector sum = FloatVector.zero(F);
-        for (; c < bound; c += L) {
-            FloatVector r = quantized(FloatVector.fromArray(F, x, offset + c), s);
-            sum = sum.add(r);
-            ((ByteVector) r.convertShape(VectorOperators.F2B, B, 0)).intoArray(q, qOffset + c);
-        }
-        int total = (int) sum.reduceLanes(VectorOperators.ADD);
-        for (; c < n; c++) total += q[qOffset + c] = (byte) quantized(x[offset + c], s);
-        return total;
+        return quantize(x, offset, n, s, q, null, qOffset);
     }
 
     /** {@link #quantizeToBytes} writing shorts. */
     static int quantizeToShorts(float[] x, int offset, int n, float s, short[] q, int qOffset) {
-        int c = 0, bound = S == null || n >= EXACT_SUM_VALUES ? 0 : F.loopBound(n);
+        return quantize(x, offset, n, s, null, q, qOffset);
+    }
+
+    /** The quantisation into {@code bytes} or else {@code shorts} (a loop-invariant test that C2 lifts out). */
+    private static int quantize(float[] x, int offset, int n, float s, byte[] bytes, short[] shorts, int qOffset) {
+        boolean vectors = (bytes != null ? B : S) != null && n < EXACT_SUM_VALUES;
+        int c = 0, bound = vectors ? F.loopBound(n) : 0;
         FloatVector sum = FloatVector.zero(F);
         for (; c < bound; c += L) {
             FloatVector r = quantized(FloatVector.fromArray(F, x, offset + c), s);
             sum = sum.add(r);
-            ((ShortVector) r.convertShape(VectorOperators.F2S, S, 0)).intoArray(q, qOffset + c);
+            if (bytes != null) ((ByteVector) r.convertShape(VectorOperators.F2B, B, 0)).intoArray(bytes, qOffset + c);
+            else ((ShortVector) r.convertShape(VectorOperators.F2S, S, 0)).intoArray(shorts, qOffset + c);
         }
-        int total = (int) sum.reduceLanes(VectorOperators.ADD);
-        for (; c < n; c++) total += q[qOffset + c] = (short) quantized(x[offset + c], s);
+        int total = (int) sum.reduceLanes(VectorOperators.ADD); // integers below 2^24: exact in any order
+        for (; c < n; c++) {
+            int v = quantized(x[offset + c], s);
+            if (bytes != null) bytes[qOffset + c] = (byte) v;
+            else shorts[qOffset + c] = (short) v;
+            total += v;
+        }
         return total;
     }
 
