@@ -17,6 +17,7 @@ bitnet_find_jdk() {
     if [ -n "$major" ] && [ "$major" -ge 25 ]; then
       export JAVA_HOME="$candidate"
       export JAVA="$candidate/bin/java"
+      bitnet_chain_signals
       return 0
     fi
   done
@@ -29,4 +30,18 @@ bitnet_find_jdk() {
     echo "  or set JAVA_HOME to a JDK 25+."
   } >&2
   return 1
+}
+
+# PoCL (the CPU OpenCL driver, probed whenever the default backend is chosen) loads LLVM, which replaces the JVM's
+# SIGSEGV, SIGBUS, SIGILL and SIGFPE handlers with its own crash handler. HotSpot takes SIGSEGV in normal operation
+# (implicit null checks, safepoint polls), so such a JVM dies at random with "Segmentation fault" and no hs_err file
+# (seen in CliTest in about one run in six; -Xcheck:jni lists the handlers in libLLVM). The JDK's libjsig chains
+# signal handlers so that the JVM's stay first: preloaded into every JVM this project starts (Linux).
+bitnet_chain_signals() {
+  local jsig="$JAVA_HOME/lib/libjsig.so"
+  [ -f "$jsig" ] || return 0
+  case " ${LD_PRELOAD:-} " in
+    *" $jsig "*) ;;
+    *) export LD_PRELOAD="$jsig${LD_PRELOAD:+ $LD_PRELOAD}" ;;
+  esac
 }
