@@ -5,6 +5,8 @@ import dev.bitnet.backend.Backend;
 import dev.bitnet.backend.BackendOptions;
 import dev.bitnet.backend.BackendProvider;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -32,10 +34,27 @@ public final class OpenClBackendProvider implements BackendProvider {
         return "opencl";
     }
 
+    /**
+     * 200 where OpenCL has a GPU, else 50 (below the CPU backends). On Linux without any GPU device node OpenCL can
+     * only offer CPU devices, so this answers 50 without loading an OpenCL driver: choosing the default backend then
+     * never loads PoCL, whose LLVM replaces the JVM's signal handlers (see the README, OpenCL backend).
+     */
     @Override
     public int priority() {
+        if (devices == null && unavailable == null && !gpuPossible()) return 50;
         probe();
         return devices != null && devices.stream().anyMatch(ClDevice::gpu) ? 200 : 50;
+    }
+
+    /** False only on Linux with none of NVIDIA's, AMD's or the DRM render nodes, where no GPU can be reached. */
+    static boolean gpuPossible() {
+        if (!System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux")) return true;
+        if (Files.exists(Path.of("/dev/nvidiactl")) || Files.exists(Path.of("/dev/kfd"))) return true;
+        try (var nodes = Files.newDirectoryStream(Path.of("/dev/dri"), "renderD*")) {
+            return nodes.iterator().hasNext();
+        } catch (java.io.IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     @Override
