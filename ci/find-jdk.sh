@@ -17,7 +17,6 @@ bitnet_find_jdk() {
     if [ -n "$major" ] && [ "$major" -ge 25 ]; then
       export JAVA_HOME="$candidate"
       export JAVA="$candidate/bin/java"
-      bitnet_chain_signals
       return 0
     fi
   done
@@ -36,7 +35,8 @@ bitnet_find_jdk() {
 # SIGSEGV, SIGBUS, SIGILL and SIGFPE handlers with its own crash handler. HotSpot takes SIGSEGV in normal operation
 # (implicit null checks, safepoint polls), so such a JVM dies at random with "Segmentation fault" and no hs_err file
 # (seen in CliTest in about one run in six; -Xcheck:jni lists the handlers in libLLVM). The JDK's libjsig chains
-# signal handlers so that the JVM's stay first: preloaded into every JVM this project starts (Linux).
+# signal handlers so that the JVM's stay first. ./bitnet calls this right before it starts the JVM (Linux); the
+# tests' JVMs get the same from surefire's configuration (pom.xml).
 bitnet_chain_signals() {
   local jsig="$JAVA_HOME/lib/libjsig.so"
   [ -f "$jsig" ] || return 0
