@@ -184,9 +184,8 @@ public final class CpuBackend implements Backend {
         int tokens = n(), kvHeads = c.spec.kvHeads(), group = heads / kvHeads, blockSize = batch.blockSize();
         int maxLen = 0;
         for (int i = 0; i < tokens; i++) maxLen = Math.max(maxLen, batch.positions()[i] + 1);
-        int parts = 1;
-        while (tokens * kvHeads * parts < ATTENTION_TASKS_PER_THREAD * pool.threads() && maxLen >= 2 * parts * MIN_RANGE_POSITIONS) parts *= 2;
-        int split = parts, blocksPerPart = ((maxLen + blockSize - 1) / blockSize + parts - 1) / parts;
+        int split = rangesPerSequence(tokens * kvHeads, maxLen);
+        int blocksPerPart = ((maxLen + blockSize - 1) / blockSize + split - 1) / split;
         for (AttentionKernel.Scratch s : scratch) s.reserve(Math.min(maxLen, blocksPerPart * blockSize), headDim);
         if (split > 1 && (rangeSums.length < tokens * heads * split * headDim)) {
             rangeSums = new float[tokens * heads * split * headDim];
@@ -221,6 +220,13 @@ public final class CpuBackend implements Backend {
                 AttentionKernel.merge(split, heads, headDim, rangeSums, rangeStats, first, o, token * out.cols() + h * headDim);
             }
         }
+    }
+
+    /** Ranges per sequence: doubled while there are too few tasks per worker and each range keeps enough positions. */
+    private int rangesPerSequence(int unsplitTasks, int maxLen) {
+        int parts = 1;
+        while (unsplitTasks * parts < ATTENTION_TASKS_PER_THREAD * pool.threads() && maxLen >= 2 * parts * MIN_RANGE_POSITIONS) parts *= 2;
+        return parts;
     }
 
     @Override
