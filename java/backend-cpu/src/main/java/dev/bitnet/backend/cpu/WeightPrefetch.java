@@ -79,7 +79,7 @@ final class WeightPrefetch {
                 case NativeTernary t -> s = touch(t.codes(), from, to);
                 case CpuTensors.Embedding e -> s = touch(e.matrix().data(), from, to);
                 case PackedTernary p -> {
-                    for (int i = (int) (from / 2); i < to / 2; i += LINE / 2) s += p.codes()[i];
+                    for (int i = (int) (from / 4); i < to / 4; i += LINE / 4) s += p.codes()[i];
                 }
                 case CpuTensors.Int8Head h -> {
                     for (int i = (int) from; i < Math.min(to, h.matrix().q().length); i += LINE) s += h.matrix().q()[i];

@@ -51,7 +51,7 @@ class WeightPrefetchTest {
             int rows = 300, cols = 1000; // 600 kB as f16: more than the read-ahead
             Tensor[] weights = {
                     new NativeTernary(rows, cols, 1024, arena.allocate(rows * 256L, 64), 1f),
-                    new PackedTernary(rows, cols, 1024, new short[rows * 128], 1f),
+                    new PackedTernary(rows, cols, 1024, new int[rows * 64], 1f),
                     new CpuTensors.Embedding(new F16Matrix(rows, cols, arena.allocate(2L * rows * cols, 64))),
                     new CpuTensors.Int8Head(new Int8RowMatrix(rows, cols, new byte[rows * cols], new float[rows])),
                     floats(10)};
