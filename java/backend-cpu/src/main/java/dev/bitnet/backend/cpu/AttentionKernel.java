@@ -116,9 +116,9 @@ final class AttentionKernel {
             LmHeadKernel.split(q, base + Math.min(j, k - 1) * headDim, headDim, pre, qs, j * headDim);
         }
         for (int b = from / blockSize, p = 0; p < len; b++) {
-            short[] keys = (short[]) l.cache.keyBlockAt(l.layer, table[b]);
+            short[] keys = (short[]) l.cache.keys(l.layer, kvHead, table[b]);
             for (int row = 0; row < blockSize && p < len; row++, p++) {
-                scoreRow(keys, l.cache.offset(kvHead, row), qs, headDim, scale, scores, p, len);
+                scoreRow(keys, l.cache.offset(table[b], row), qs, headDim, scale, scores, p, len);
             }
         }
         // softmax weights times 2^112 (they meet values times 2^-112); rows of heads past k weigh nothing
@@ -126,8 +126,8 @@ final class AttentionKernel {
         java.util.Arrays.fill(scores, k * len, HEADS_PER_PASS * len, 0f);
         java.util.Arrays.fill(sums, 0, HEADS_PER_PASS * headDim, 0f);
         for (int b = from / blockSize, p = 0; p < len; b++, p += blockSize) {
-            short[] values = (short[]) l.cache.valueBlockAt(l.layer, table[b]);
-            sumBlock(values, l.cache.offset(kvHead, 0), Math.min(blockSize, len - p), sums, headDim, scores, p, len);
+            short[] values = (short[]) l.cache.values(l.layer, kvHead, table[b]);
+            sumBlock(values, l.cache.offset(table[b], 0), Math.min(blockSize, len - p), sums, headDim, scores, p, len);
         }
         for (int j = 0; j < k; j++) {
             for (int p = 0; p < half; p++) {
@@ -240,17 +240,17 @@ final class AttentionKernel {
                 q3 = base + Math.min(3, k - 1) * headDim;
         // positions walk the sequence's blocks in order: block b holds positions b*blockSize.. in its rows
         for (int b = from / blockSize, p = 0; p < len; b++) {
-            Object keys = l.cache.keyBlockAt(l.layer, table[b]);
+            Object keys = l.cache.keys(l.layer, kvHead, table[b]);
             for (int row = 0; row < blockSize && p < len; row++, p++) {
-                scoreRow(keys, l.cache.offset(kvHead, row), q, q0, q1, q2, q3, headDim, scale, scores, p, len);
+                scoreRow(keys, l.cache.offset(table[b], row), q, q0, q1, q2, q3, headDim, scale, scores, p, len);
             }
         }
         for (int j = 0; j < k; j++) softmax(scores, j * len, len, 1f, stats, stats == null ? 0 : statsAt + 2 * j);
         for (int j = 0; j < k; j++) java.util.Arrays.fill(dst, dstAt + j * headDim, dstAt + (j + 1) * headDim, 0f);
         for (int b = from / blockSize, p = 0; p < len; b++) {
-            Object values = l.cache.valueBlockAt(l.layer, table[b]);
+            Object values = l.cache.values(l.layer, kvHead, table[b]);
             for (int row = 0; row < blockSize && p < len; row++, p++) {
-                int at = l.cache.offset(kvHead, row);
+                int at = l.cache.offset(table[b], row);
                 if (k == HEADS_PER_PASS) {
                     accumulate4(values, at, scores[p], scores[len + p], scores[2 * len + p], scores[3 * len + p],
                             dst, dstAt, headDim);
