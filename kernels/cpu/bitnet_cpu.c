@@ -482,11 +482,12 @@ int64_t bitnet_cpu_packed_bytes(int isa, int rows, int paddedCols) {
     return (int64_t) ((rows + R - 1) / R * R) * (paddedCols / 4);
 }
 
-/* Packs row-major trits (-1, 0, 1), rows x cols, into the layout above; out holds bitnet_cpu_packed_bytes. */
-void bitnet_cpu_pack(int isa, const int8_t *trits, int rows, int cols, int paddedCols, uint8_t *out) {
+/* Packs rows [from, to) of row-major trits (-1, 0, 1), cols wide, into the layout above. out holds
+ * bitnet_cpu_packed_bytes for all rows and must be zeroed; the bytes of other rows are not touched (each byte belongs
+ * to one row), so disjoint row ranges may be packed at the same time. */
+void bitnet_cpu_pack(int isa, const int8_t *trits, int cols, int paddedCols, int from, int to, uint8_t *out) {
     const int V = SETS[isa].vectorBytes, R = SETS[isa].rowsPerGroup, blocks = paddedCols / (4 * V);
-    memset(out, 0, (size_t) bitnet_cpu_packed_bytes(isa, rows, paddedCols));
-    for (int r = 0; r < rows; r++) {
+    for (int r = from; r < to; r++) {
         const int8_t *src = trits + (int64_t) r * cols;
         uint8_t *dst = out + (int64_t) V * ((int64_t) (r / R) * blocks * R + r % R);
         for (int c0 = 0; c0 < cols; c0 += V) { /* V columns: group g of block b */

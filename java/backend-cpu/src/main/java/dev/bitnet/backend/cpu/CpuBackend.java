@@ -60,7 +60,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public Tensor loadTernary(TernaryMatrix weight) {
-        return kernels.packTernary(weight);
+        return kernels.packTernary(weight, pool::run); // rows repacked on every worker: most of a model's load time
     }
 
     @Override

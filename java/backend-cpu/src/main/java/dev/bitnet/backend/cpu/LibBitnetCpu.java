@@ -97,9 +97,10 @@ final class LibBitnetCpu {
         }
     }
 
-    static void pack(Isa isa, MemorySegment trits, int rows, int cols, int paddedCols, MemorySegment out) {
+    /** Packs rows [from, to) of {@code trits} ({@code cols} wide) into {@code out}, zeroed, of {@link #packedBytes}. */
+    static void pack(Isa isa, MemorySegment trits, int cols, int paddedCols, int from, int to, MemorySegment out) {
         try {
-            PACK.invokeExact(isa.ordinal(), trits, rows, cols, paddedCols, out);
+            PACK.invokeExact(isa.ordinal(), trits, cols, paddedCols, from, to, out);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -161,7 +162,7 @@ final class LibBitnetCpu {
             MethodHandle packedBytes = linker.downcallHandle(find(lib, "bitnet_cpu_packed_bytes"),
                     FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT));
             MethodHandle pack = linker.downcallHandle(find(lib, "bitnet_cpu_pack"),
-                    FunctionDescriptor.ofVoid(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS), critical);
+                    FunctionDescriptor.ofVoid(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS), critical);
             MethodHandle ternary = linker.downcallHandle(find(lib, "bitnet_cpu_ternary_rows"),
                     FunctionDescriptor.ofVoid(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS,
                             ADDRESS, JAVA_FLOAT, ADDRESS, JAVA_INT), critical);

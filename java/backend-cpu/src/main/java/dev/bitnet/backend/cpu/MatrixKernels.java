@@ -16,8 +16,21 @@ interface MatrixKernels {
     /** What runs the products, for the backend's description ("Vector API, 512-bit vectors"). */
     String description();
 
-    /** The weight in this kernel's layout. */
-    Tensor packTernary(TernaryMatrix weight);
+    /** Runs a task over [0, n) in ranges, perhaps several at once on other threads ({@code WorkerPool::run}). */
+    interface RowRanges {
+        void run(int n, WorkerPool.RangeTask task);
+
+        /** All of [0, n) on the calling thread. */
+        RowRanges SERIAL = (n, task) -> task.run(0, n, 0);
+    }
+
+    /** The weight in this kernel's layout, its rows repacked in the ranges {@code ranges} hands out. */
+    Tensor packTernary(TernaryMatrix weight, RowRanges ranges);
+
+    /** {@link #packTernary(TernaryMatrix, RowRanges)} on the calling thread. */
+    default Tensor packTernary(TernaryMatrix weight) {
+        return packTernary(weight, RowRanges.SERIAL);
+    }
 
     /** Makes room for {@code tokens} quantised rows of {@code weight.cols()} values (call before quantize). */
     void reserve(int tokens, Tensor weight);

@@ -40,10 +40,11 @@ final class NativeKernels implements MatrixKernels, AutoCloseable {
     }
 
     @Override
-    public Tensor packTernary(TernaryMatrix weight) {
+    public Tensor packTernary(TernaryMatrix weight, RowRanges ranges) {
         int padded = (weight.cols() + blockCols - 1) / blockCols * blockCols;
-        MemorySegment codes = arena.allocate(LibBitnetCpu.packedBytes(isa, weight.rows(), padded), 64);
-        LibBitnetCpu.pack(isa, MemorySegment.ofArray(weight.trits()), weight.rows(), weight.cols(), padded, codes);
+        MemorySegment codes = arena.allocate(LibBitnetCpu.packedBytes(isa, weight.rows(), padded), 64); // zeroed
+        MemorySegment trits = MemorySegment.ofArray(weight.trits());
+        ranges.run(weight.rows(), (from, to, worker) -> LibBitnetCpu.pack(isa, trits, weight.cols(), padded, from, to, codes));
         return new NativeTernary(weight.rows(), weight.cols(), padded, codes, weight.scale());
     }
 

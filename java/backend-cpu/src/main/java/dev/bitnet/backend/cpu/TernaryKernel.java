@@ -41,11 +41,22 @@ final class TernaryKernel {
 
     /** Repacks canonical trits into this kernel's layout. */
     static PackedTernary pack(TernaryMatrix m) {
+        return pack(m, MatrixKernels.RowRanges.SERIAL);
+    }
+
+    /** Repacks canonical trits into this kernel's layout, the rows in the ranges {@code ranges} hands out. */
+    static PackedTernary pack(TernaryMatrix m, MatrixKernels.RowRanges ranges) {
         int padded = paddedCols(m.cols());
+        int[] codes = new int[Math.multiplyExact(m.rows(), padded / 16)];
+        ranges.run(m.rows(), (from, to, worker) -> packRows(m, padded, from, to, codes));
+        return new PackedTernary(m.rows(), m.cols(), padded, codes, m.scale());
+    }
+
+    /** Rows [from, to) of {@link #pack}; a row's ints are its own, so ranges may run at the same time. */
+    private static void packRows(TernaryMatrix m, int padded, int from, int to, int[] codes) {
         int perRow = padded / 16;
-        int[] codes = new int[Math.multiplyExact(m.rows(), perRow)];
         byte[] t = m.trits();
-        for (int r = 0; r < m.rows(); r++) {
+        for (int r = from; r < to; r++) {
             int in = r * m.cols(), out = r * perRow;
             for (int chunk = 0; chunk * CHUNK < m.cols(); chunk++, out += LANES / 2) {
                 for (int g = 0; g < 8; g++) {
@@ -57,7 +68,6 @@ final class TernaryKernel {
                 }
             }
         }
-        return new PackedTernary(m.rows(), m.cols(), padded, codes, m.scale());
     }
 
     /**

@@ -22,8 +22,8 @@ final class VectorKernels implements MatrixKernels {
     }
 
     @Override
-    public Tensor packTernary(TernaryMatrix weight) {
-        return TernaryKernel.pack(weight);
+    public Tensor packTernary(TernaryMatrix weight, RowRanges ranges) {
+        return TernaryKernel.pack(weight, ranges);
     }
 
     @Override
