@@ -15,16 +15,20 @@ import jdk.incubator.vector.VectorSpecies;
  * head that made attention ~3x cheaper. Dot products and value sums run on f32 vectors of the preferred species,
  * with a scalar tail for head dimensions that are not a multiple of the vector length.
  *
- * <p>An f16 cache is read as in {@link LmHeadKernel}: each 32-bit lane of a row holds two halves, turned into f32
- * patterns worth the half times 2^-112 with a shift and a mask (subnormals included), even halves and odd halves
- * apart. The 2^112 goes into the other factor instead, exactly: the query (split into its even and odd elements,
- * part of the power of two moved to the score for queries large enough to overflow) and the softmax weights (at most
- * 1). So every product is the one of the widened values, in three integer operations per two halves instead of
- * {@link HalfFloats}' general conversion; the value sums collect even and odd elements apart and are put back in
- * order at the end. The work sits in small methods ({@code scoreRow} per cache row, {@code sumBlock} per block):
- * written inline in the one method of a pass, the f16 pass ran 3.5x slower (C2 did not keep its vectors in
- * registers there). Measured with {@code AttentionBenchmark} (one thread, 1024 positions, f16): 550-690 us a layer
- * before the split fma chains of {@code scoreRow}, the vector softmax and the per-block value sums, ~320 after.
+ * <p>Scores: a block's keys are stored transposed ({@link CpuKvCache}), so a vector holds one dimension of several
+ * rows and each dimension adds a broadcast query element times them: the scores of a block's rows come out as vector
+ * lanes, with no horizontal sum per row (2026-12-01: one layer at 1024 positions 396-471 -> 349-368 us, 30 layers
+ * from memory 18.2-19.9 -> 14.2-15.9 ms, `AttentionBenchmark`, alternating). Block sizes that are not a multiple of
+ * a vector's rows take a scalar loop.
+ *
+ * <p>An f16 cache is read as in {@link LmHeadKernel}: each 32-bit lane holds two halves (of two rows for keys, of
+ * two dimensions for values), turned into f32 patterns worth the half times 2^-112 with a shift and a mask
+ * (subnormals included), even halves and odd halves apart. The 2^112 goes into the other factor instead, exactly: the
+ * query (part of the power of two moved to the score for queries large enough to overflow) and the softmax weights
+ * (at most 1). So every product is the one of the widened values, in three integer operations per two halves instead
+ * of {@link HalfFloats}' general conversion; the value sums collect even and odd dimensions apart and are put back in
+ * order at the end. The work sits in small methods per block ({@code scoreBlockF16}, {@code sumBlock}): written
+ * inline in the one method of a pass, the f16 pass ran 3.5x slower (C2 did not keep its vectors in registers there).
  */
 final class AttentionKernel {
     /** Query heads per walk through the cache; the scores buffer holds this many rows of positions. */
@@ -33,12 +37,21 @@ final class AttentionKernel {
     private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
     private static final VectorSpecies<Short> H = VectorSpecies.of(short.class, F.vectorShape());
     private static final float TWO_112 = 0x1p112f;
+    /**
+     * Transposed f16 keys: ints of two rows' halves, at most 256 bits (so that a block of 16 positions fills whole
+     * vectors on AVX-512 too); {@link #KEY_ROWS} rows per load.
+     */
+    private static final VectorSpecies<Float> KF = F.length() > 8 ? FloatVector.SPECIES_256 : F;
+    private static final VectorSpecies<Integer> KI = VectorSpecies.of(int.class, KF.vectorShape());
+    private static final VectorSpecies<Short> KH = VectorSpecies.of(short.class, KF.vectorShape());
+    private static final int KEY_ROWS = 2 * KI.length();
 
-    /** A worker's buffers: scores of {@link #HEADS_PER_PASS} heads, and split queries and value sums. */
+    /** A worker's buffers: scores of {@link #HEADS_PER_PASS} heads, scaled queries, value sums, one block's scores. */
     static final class Scratch {
         float[] scores = new float[0];
         float[] query = new float[0];
         float[] sums = new float[0];
+        final float[] block = new float[2 * HEADS_PER_PASS * Math.max(KEY_ROWS, F.length())];
 
         void reserve(int positions, int headDim) {
             if (scores.length < HEADS_PER_PASS * positions) scores = new float[Math.max(HEADS_PER_PASS * positions, 2 * scores.length)];
@@ -71,7 +84,7 @@ final class AttentionKernel {
             int k = Math.min(HEADS_PER_PASS, firstHead + count - h), j = h - firstHead;
             int at = dstOffset + j * l.headDim, statsAt = statsOffset + 2 * j;
             if (halves) passF16(l, token, h, k, from, to, dst, at, stats, statsAt, scratch);
-            else pass(l, token, h, k, from, to, dst, at, stats, statsAt, scratch.scores);
+            else pass(l, token, h, k, from, to, dst, at, stats, statsAt, scratch.scores, scratch.block);
         }
     }
 
@@ -107,19 +120,20 @@ final class AttentionKernel {
         int len = to - from; // scores[j * len + p - from]: head j, position p
         float[] q = l.q, scores = scratch.scores, qs = scratch.query, sums = scratch.sums;
         int base = token * l.qCols + head * headDim;
-        // the queries, even elements then odd ones, times 2^(112 - excess); heads past k repeat the last one
+        // the queries times 2^(112 - excess); heads past k repeat the last one
         float amax = 0f;
         for (int i = base; i < base + k * headDim; i++) amax = Math.max(amax, Math.abs(q[i]));
         int excess = LmHeadKernel.excess(amax);
         float pre = Math.scalb(1f, 112 - excess), scale = (float) (1.0 / Math.sqrt(headDim)) * Math.scalb(1f, excess);
         for (int j = 0; j < HEADS_PER_PASS; j++) {
-            LmHeadKernel.split(q, base + Math.min(j, k - 1) * headDim, headDim, pre, qs, j * headDim);
+            int src = base + Math.min(j, k - 1) * headDim;
+            for (int i = 0; i < headDim; i++) qs[j * headDim + i] = q[src + i] * pre;
         }
-        for (int b = from / blockSize, p = 0; p < len; b++) {
+        for (int b = from / blockSize, p = 0; p < len; b++, p += blockSize) {
             short[] keys = (short[]) l.cache.keys(l.layer, kvHead, table[b]);
-            for (int row = 0; row < blockSize && p < len; row++, p++) {
-                scoreRow(keys, l.cache.offset(table[b], row), qs, headDim, scale, scores, p, len);
-            }
+            int rows = Math.min(blockSize, len - p), at = l.cache.keyOffset(table[b]);
+            if (blockSize % KEY_ROWS == 0) scoreBlockF16(keys, at, blockSize, rows, qs, headDim, scale, scores, p, len, scratch.block);
+            else scoreBlockScalar(keys, at, blockSize, rows, qs, 0, headDim, 2 * headDim, 3 * headDim, headDim, -112, scale, scores, p, len);
         }
         // softmax weights times 2^112 (they meet values times 2^-112); rows of heads past k weigh nothing
         for (int j = 0; j < k; j++) softmax(scores, j * len, len, TWO_112, stats, stats == null ? 0 : statsAt + 2 * j);
@@ -138,40 +152,93 @@ final class AttentionKernel {
     }
 
     /**
-     * Scores of position p for the four heads of the split queries {@code qs}: scores[j * len + p]. Even and odd
-     * halves go to separate accumulators, so no chain of dependent fmas is longer than half the row.
+     * Scores of a block's rows [0, rows) (positions p.. of the range) for the four heads of {@code qs} (headDim values
+     * each, times 2^(112 - excess)): scores[j * len + p + row]. The block's keys are transposed ({@link CpuKvCache}):
+     * for dimension d, its rows' halves lie side by side from {@code at + d * blockSize}, so one int-lane load holds
+     * {@link #KEY_ROWS} rows, their even and odd rows widened apart, and each dimension adds one broadcast query
+     * element times those rows: no horizontal sums per row. The sums of the even and odd rows, in separate
+     * accumulators, are put back in row order through {@code tmp}.
      */
-    private static void scoreRow(short[] keys, int at, float[] qs, int headDim, float scale, float[] scores, int p, int len) {
-        int half = headDim / 2, q0 = 0, q1 = headDim, q2 = 2 * headDim, q3 = 3 * headDim;
-        int bound = I.loopBound(half), step = I.length();
-        FloatVector e0 = FloatVector.zero(F), e1 = e0, e2 = e0, e3 = e0, o0 = e0, o1 = e0, o2 = e0, o3 = e0;
-        int i = 0;
-        for (; i < bound; i += step) {
-            IntVector w = ShortVector.fromArray(H, keys, at + 2 * i).reinterpretAsInts();
-            FloatVector even = LmHeadKernel.evenHalves(w), odd = LmHeadKernel.oddHalves(w);
-            e0 = even.fma(FloatVector.fromArray(F, qs, q0 + i), e0);
-            o0 = odd.fma(FloatVector.fromArray(F, qs, q0 + half + i), o0);
-            e1 = even.fma(FloatVector.fromArray(F, qs, q1 + i), e1);
-            o1 = odd.fma(FloatVector.fromArray(F, qs, q1 + half + i), o1);
-            e2 = even.fma(FloatVector.fromArray(F, qs, q2 + i), e2);
-            o2 = odd.fma(FloatVector.fromArray(F, qs, q2 + half + i), o2);
-            e3 = even.fma(FloatVector.fromArray(F, qs, q3 + i), e3);
-            o3 = odd.fma(FloatVector.fromArray(F, qs, q3 + half + i), o3);
+    private static void scoreBlockF16(short[] keys, int at, int blockSize, int rows, float[] qs, int headDim, float scale,
+                                      float[] scores, int p, int len, float[] tmp) {
+        int half = KI.length();
+        for (int g = 0; g < rows; g += KEY_ROWS) {
+            FloatVector e0 = FloatVector.zero(KF), e1 = e0, e2 = e0, e3 = e0, o0 = e0, o1 = e0, o2 = e0, o3 = e0;
+            for (int d = 0, row = at + g; d < headDim; d++, row += blockSize) {
+                IntVector w = ShortVector.fromArray(KH, keys, row).reinterpretAsInts();
+                FloatVector even = LmHeadKernel.evenHalves(w), odd = LmHeadKernel.oddHalves(w);
+                FloatVector q0 = FloatVector.broadcast(KF, qs[d]), q1 = FloatVector.broadcast(KF, qs[headDim + d]);
+                FloatVector q2 = FloatVector.broadcast(KF, qs[2 * headDim + d]), q3 = FloatVector.broadcast(KF, qs[3 * headDim + d]);
+                e0 = even.fma(q0, e0);
+                o0 = odd.fma(q0, o0);
+                e1 = even.fma(q1, e1);
+                o1 = odd.fma(q1, o1);
+                e2 = even.fma(q2, e2);
+                o2 = odd.fma(q2, o2);
+                e3 = even.fma(q3, e3);
+                o3 = odd.fma(q3, o3);
+            }
+            e0.intoArray(tmp, 0);
+            o0.intoArray(tmp, half);
+            e1.intoArray(tmp, 2 * half);
+            o1.intoArray(tmp, 3 * half);
+            e2.intoArray(tmp, 4 * half);
+            o2.intoArray(tmp, 5 * half);
+            e3.intoArray(tmp, 6 * half);
+            o3.intoArray(tmp, 7 * half);
+            int n = Math.min(KEY_ROWS, rows - g);
+            for (int j = 0; j < HEADS_PER_PASS; j++) {
+                for (int r = 0; r < n; r++) scores[j * len + p + g + r] = tmp[(2 * j + (r & 1)) * half + (r >> 1)] * scale;
+            }
         }
-        float s0 = VectorMath.sum(e0.add(o0)), s1 = VectorMath.sum(e1.add(o1));
-        float s2 = VectorMath.sum(e2.add(o2)), s3 = VectorMath.sum(e3.add(o3));
-        for (; i < half; i++) { // the query carries 2^112, so the key is scaled down to match
-            float even = Math.scalb(Float.float16ToFloat(keys[at + 2 * i]), -112);
-            float odd = Math.scalb(Float.float16ToFloat(keys[at + 2 * i + 1]), -112);
-            s0 += even * qs[q0 + i] + odd * qs[q0 + half + i];
-            s1 += even * qs[q1 + i] + odd * qs[q1 + half + i];
-            s2 += even * qs[q2 + i] + odd * qs[q2 + half + i];
-            s3 += even * qs[q3 + i] + odd * qs[q3 + half + i];
+    }
+
+    /**
+     * Scores of a block's rows [0, rows) for four heads whose queries start at q0..q3, transposed keys of either type
+     * (see {@link #scoreBlockF16}), {@code F.length()} rows per load: scores[j * len + p + row].
+     */
+    private static void scoreBlock(Object keys, int at, int blockSize, int rows, float[] q, int q0, int q1, int q2, int q3,
+                                   int headDim, float scale, float[] scores, int p, int len, float[] tmp) {
+        int n = F.length();
+        for (int g = 0; g < rows; g += n) {
+            FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+            for (int d = 0, row = at + g; d < headDim; d++, row += blockSize) {
+                FloatVector key = load(keys, row);
+                a0 = key.fma(FloatVector.broadcast(F, q[q0 + d]), a0);
+                a1 = key.fma(FloatVector.broadcast(F, q[q1 + d]), a1);
+                a2 = key.fma(FloatVector.broadcast(F, q[q2 + d]), a2);
+                a3 = key.fma(FloatVector.broadcast(F, q[q3 + d]), a3);
+            }
+            a0.intoArray(tmp, 0);
+            a1.intoArray(tmp, n);
+            a2.intoArray(tmp, 2 * n);
+            a3.intoArray(tmp, 3 * n);
+            for (int j = 0; j < HEADS_PER_PASS; j++) {
+                for (int r = 0; r < Math.min(n, rows - g); r++) scores[j * len + p + g + r] = tmp[j * n + r] * scale;
+            }
         }
-        scores[p] = s0 * scale;
-        scores[len + p] = s1 * scale;
-        scores[2 * len + p] = s2 * scale;
-        scores[3 * len + p] = s3 * scale;
+    }
+
+    /**
+     * {@link #scoreBlock} one row at a time, for block sizes that are not a multiple of the vector's rows; keys are
+     * widened and multiplied by 2^{@code keyExponent} (-112 where the queries carry 2^112).
+     */
+    private static void scoreBlockScalar(Object keys, int at, int blockSize, int rows, float[] q, int q0, int q1, int q2,
+                                         int q3, int headDim, int keyExponent, float scale, float[] scores, int p, int len) {
+        for (int r = 0; r < rows; r++) {
+            float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
+            for (int d = 0; d < headDim; d++) {
+                float key = Math.scalb(get(keys, at + d * blockSize + r), keyExponent);
+                s0 += key * q[q0 + d];
+                s1 += key * q[q1 + d];
+                s2 += key * q[q2 + d];
+                s3 += key * q[q3 + d];
+            }
+            scores[p + r] = s0 * scale;
+            scores[len + p + r] = s1 * scale;
+            scores[2 * len + p + r] = s2 * scale;
+            scores[3 * len + p + r] = s3 * scale;
+        }
     }
 
     /**
@@ -227,7 +294,7 @@ final class AttentionKernel {
 
     /** One walk through positions [from, to) for {@code k <= HEADS_PER_PASS} query heads starting at {@code head}. */
     private static void pass(Layer l, int token, int head, int k, int from, int to, float[] dst, int dstAt,
-                             float[] stats, int statsAt, float[] scores) {
+                             float[] stats, int statsAt, float[] scores, float[] blockScores) {
         int headDim = l.headDim, kvHead = head / (l.heads / l.cache.spec.kvHeads());
         int blockSize = l.batch.blockSize();
         int[] table = l.batch.blockTables()[l.batch.seqIndex()[token]];
@@ -239,11 +306,11 @@ final class AttentionKernel {
         int q0 = base, q1 = base + Math.min(1, k - 1) * headDim, q2 = base + Math.min(2, k - 1) * headDim,
                 q3 = base + Math.min(3, k - 1) * headDim;
         // positions walk the sequence's blocks in order: block b holds positions b*blockSize.. in its rows
-        for (int b = from / blockSize, p = 0; p < len; b++) {
+        for (int b = from / blockSize, p = 0; p < len; b++, p += blockSize) {
             Object keys = l.cache.keys(l.layer, kvHead, table[b]);
-            for (int row = 0; row < blockSize && p < len; row++, p++) {
-                scoreRow(keys, l.cache.offset(table[b], row), q, q0, q1, q2, q3, headDim, scale, scores, p, len);
-            }
+            int rows = Math.min(blockSize, len - p), at = l.cache.keyOffset(table[b]);
+            if (blockSize % F.length() == 0) scoreBlock(keys, at, blockSize, rows, q, q0, q1, q2, q3, headDim, scale, scores, p, len, blockScores);
+            else scoreBlockScalar(keys, at, blockSize, rows, q, q0, q1, q2, q3, headDim, 0, scale, scores, p, len);
         }
         for (int j = 0; j < k; j++) softmax(scores, j * len, len, 1f, stats, stats == null ? 0 : statsAt + 2 * j);
         for (int j = 0; j < k; j++) java.util.Arrays.fill(dst, dstAt + j * headDim, dstAt + (j + 1) * headDim, 0f);
@@ -259,32 +326,6 @@ final class AttentionKernel {
                 }
             }
         }
-    }
-
-    /** Scores of position p for four heads whose queries start at q0..q3: scores[j * len + p]. */
-    private static void scoreRow(Object keys, int at, float[] q, int q0, int q1, int q2, int q3, int headDim, float scale,
-                                 float[] scores, int p, int len) {
-        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
-        int i = 0, bound = F.loopBound(headDim);
-        for (; i < bound; i += F.length()) {
-            FloatVector key = load(keys, at + i);
-            a0 = key.fma(FloatVector.fromArray(F, q, q0 + i), a0);
-            a1 = key.fma(FloatVector.fromArray(F, q, q1 + i), a1);
-            a2 = key.fma(FloatVector.fromArray(F, q, q2 + i), a2);
-            a3 = key.fma(FloatVector.fromArray(F, q, q3 + i), a3);
-        }
-        float s0 = VectorMath.sum(a0), s1 = VectorMath.sum(a1), s2 = VectorMath.sum(a2), s3 = VectorMath.sum(a3);
-        for (; i < headDim; i++) {
-            float key = get(keys, at + i);
-            s0 += key * q[q0 + i];
-            s1 += key * q[q1 + i];
-            s2 += key * q[q2 + i];
-            s3 += key * q[q3 + i];
-        }
-        scores[p] = s0 * scale;
-        scores[len + p] = s1 * scale;
-        scores[2 * len + p] = s2 * scale;
-        scores[3 * len + p] = s3 * scale;
     }
 
     /**

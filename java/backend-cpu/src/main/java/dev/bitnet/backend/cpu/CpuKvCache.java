@@ -6,8 +6,9 @@ import dev.bitnet.backend.KvType;
 
 /**
  * The CPU KV cache: keys and values per layer and KV head in slabs of {@link #SLAB_BLOCKS} consecutive blocks, each
- * slab one array of [block][row][headDim], stored as f16 bits ({@code short[]}) or f32 ({@code float[]}) according
- * to the spec. So attention, which walks one KV head's rows of a sequence, streams them contiguously across block
+ * slab one array, values as [block][row][headDim] and keys transposed within a block, [block][headDim][row] (so the
+ * scores of a block's rows are vector lanes, see {@link AttentionKernel}), stored as f16 bits ({@code short[]}) or
+ * f32 ({@code float[]}) according to the spec. So attention, which walks one KV head's rows of a sequence, streams them contiguously across block
  * boundaries wherever the sequence's blocks are consecutive (as the block allocator hands them out): with one array
  * per block and the heads side by side, it read 4 KB runs 20 KB apart, and a decode step read its context from
  * memory at under 4 GB/s on one thread. A slab is allocated when a slot of it is first written, so a cache sized for
@@ -31,24 +32,26 @@ final class CpuKvCache implements KvCache {
 
     /** Stores a slot's key and value rows ({@code kvDim} values each, head after head, rounded to the cache type). */
     void store(int layer, int slot, float[] key, int keyOffset, float[] value, int valueOffset) {
-        int block = slot / spec.blockSize(), at = offset(block, slot % spec.blockSize()), d = spec.headDim();
+        int block = slot / spec.blockSize(), row = slot % spec.blockSize(), d = spec.headDim(), bs = spec.blockSize();
+        int at = offset(block, row), keyAt = keyOffset(block) + row;
         for (int h = 0; h < spec.kvHeads(); h++) {
             Object k = keys(layer, h, block), v = values(layer, h, block);
             int from = h * d;
             if (half) {
                 short[] kk = (short[]) k, vv = (short[]) v;
                 for (int j = 0; j < d; j++) {
-                    kk[at + j] = Float.floatToFloat16(key[keyOffset + from + j]);
+                    kk[keyAt + j * bs] = Float.floatToFloat16(key[keyOffset + from + j]);
                     vv[at + j] = Float.floatToFloat16(value[valueOffset + from + j]);
                 }
             } else {
-                System.arraycopy(key, keyOffset + from, (float[]) k, at, d);
+                float[] kk = (float[]) k;
+                for (int j = 0; j < d; j++) kk[keyAt + j * bs] = key[keyOffset + from + j];
                 System.arraycopy(value, valueOffset + from, (float[]) v, at, d);
             }
         }
     }
 
-    /** The array holding KV head {@code kvHead}'s key rows of physical block {@code block} ({@link #offset}). */
+    /** The array holding KV head {@code kvHead}'s keys of physical block {@code block} ({@link #keyOffset}). */
     Object keys(int layer, int kvHead, int block) {
         return slab(keys, layer, kvHead, block);
     }
@@ -57,9 +60,14 @@ final class CpuKvCache implements KvCache {
         return slab(values, layer, kvHead, block);
     }
 
-    /** Where row {@code row} of physical block {@code block} (headDim values) starts in its slab. */
+    /** Where value row {@code row} of physical block {@code block} (headDim values) starts in its slab. */
     int offset(int block, int row) {
         return (block % SLAB_BLOCKS * spec.blockSize() + row) * spec.headDim();
+    }
+
+    /** Where physical block {@code block}'s keys start in their slab: dimension d of row r at {@code + d * blockSize + r}. */
+    int keyOffset(int block) {
+        return block % SLAB_BLOCKS * spec.blockSize() * spec.headDim();
     }
 
     /** The slab of a block, allocated (zeroed, sized to the blocks that exist) if it was never written. */
