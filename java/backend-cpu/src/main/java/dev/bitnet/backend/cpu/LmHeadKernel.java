@@ -43,24 +43,19 @@ final class LmHeadKernel {
     static Split split(float[] x, int offset, int d) {
         float amax = 0f;
         for (int i = 0; i < d; i++) amax = Math.max(amax, Math.abs(x[offset + i]));
-        int excess = excess(amax);
+        int excess = excess(amax), half = d / 2;
+        float pre = Math.scalb(1f, 112 - excess);
         float[] v = new float[d];
-        split(x, offset, d, Math.scalb(1f, 112 - excess), v, 0);
+        for (int i = 0; i < half; i++) {
+            v[i] = x[offset + 2 * i] * pre;
+            v[half + i] = x[offset + 2 * i + 1] * pre;
+        }
         return new Split(v, Math.scalb(1f, excess));
     }
 
     /** The part of the 2^112 pre-scaling left to the sum for values up to {@code amax}: keeps them below 2^125. */
     static int excess(float amax) {
         return Math.max(0, Math.getExponent(amax) - 12);
-    }
-
-    /** Writes {@code x[offset..offset+d)}'s even elements, then its odd ones, times {@code pre}, to {@code into[at..]}. */
-    static void split(float[] x, int offset, int d, float pre, float[] into, int at) {
-        int half = d / 2;
-        for (int i = 0; i < half; i++) {
-            into[at + i] = x[offset + 2 * i] * pre;
-            into[at + half + i] = x[offset + 2 * i + 1] * pre;
-        }
     }
 
     /** Dot product of embedding row {@code row} (even width) with a hidden state prepared by {@link #split}. */
