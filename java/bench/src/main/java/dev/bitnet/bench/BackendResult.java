@@ -1,5 +1,7 @@
 package dev.bitnet.bench;
 
+import dev.bitnet.backend.StepProfile;
+
 /**
  * One backend's figures.
  *
@@ -14,10 +16,12 @@ package dev.bitnet.bench;
  * @param bytesPerToken     bytes a batch-1 decode step must read (ternary weights at 2 bits + f16 LM head)
  * @param greedyIds         the decoded ids of the first repetition (to compare backends)
  * @param firstStepLogits   the logits of its first decode step (to compare backends; empty when nothing was decoded)
+ * @param decodeProfile     where a decode step's time went, operation by operation ({@link StepProfile#NONE} unless
+ *                          asked for: a separate, slower run, see {@link BenchConfig#profile()})
  */
 public record BackendResult(String backend, String description, double loadSeconds, Stats prefill, Stats decode,
                             long peakRssBytes, long heldBytes, long deviceMemoryBytes, long bytesPerToken,
-                            int[] greedyIds, float[] firstStepLogits) implements BenchOutcome {
+                            int[] greedyIds, float[] firstStepLogits, StepProfile decodeProfile) implements BenchOutcome {
 
     /** Achieved read bandwidth while decoding, bytes per second. */
     public double achievedBytesPerSecond() {

@@ -21,9 +21,11 @@ import java.util.List;
  * @param prefillChunk tokens per prefill step
  * @param kvType       KV cache element type
  * @param lmHead       how the LM head is held
+ * @param profile      after the timed runs, one more decode of {@code genTokens} with each operation timed
+ *                     ({@link dev.bitnet.backend.ProfilingBackend})
  */
 public record BenchConfig(Path model, List<String> backends, int threads, int promptTokens, int genTokens, int depth,
-                          int repetitions, int prefillChunk, KvType kvType, LmHeadType lmHead) {
+                          int repetitions, int prefillChunk, KvType kvType, LmHeadType lmHead, boolean profile) {
     /** The tests in llama-bench's notation: {@code pp128 / tg64}, {@code pp128 / tg64 @ d1024}. */
     public String tests() {
         return "pp" + promptTokens + " / tg" + genTokens + (depth > 0 ? " @ d" + depth : "");

@@ -7,6 +7,8 @@ import dev.bitnet.backend.Backends;
 import dev.bitnet.backend.ForwardBatch;
 import dev.bitnet.backend.KvCache;
 import dev.bitnet.backend.KvCacheSpec;
+import dev.bitnet.backend.ProfilingBackend;
+import dev.bitnet.backend.StepProfile;
 import dev.bitnet.gguf.GgufFile;
 import dev.bitnet.model.LmHeadType;
 import dev.bitnet.model.ModelConfig;
@@ -132,10 +134,30 @@ public final class BenchRunner {
                         if (ids == null) ids = out;
                     }
                 }
+                StepProfile profile = cfg.profile() && cfg.genTokens() > 0
+                        ? profileDecode(c, backend, weights, cache, cfg.genTokens(), depth, table, logits) : StepProfile.NONE;
                 return new BackendResult(backend.name(), backend.description(), loadSeconds, Stats.of(pp), Stats.of(tg),
                         ProcessMemory.peakRssBytes(), weights.bytes() + spec.bytes(), deviceMemory,
-                        bytesPerDecodedToken(c, cfg.lmHead()), ids == null ? new int[0] : ids, firstStepLogits);
+                        bytesPerDecodedToken(c, cfg.lmHead()), ids == null ? new int[0] : ids, firstStepLogits, profile);
             }
+        }
+    }
+
+    /**
+     * Decodes {@code n} tokens from position {@code at} once more, through a {@link ProfilingBackend} (after two
+     * untimed steps through it), and returns where the steps' time went.
+     */
+    private static StepProfile profileDecode(ModelConfig c, Backend backend, ModelWeights weights, KvCache cache, int n,
+                                             int at, int[] table, float[] logits) {
+        ProfilingBackend profiling = new ProfilingBackend(backend);
+        Transformer t = new Transformer(c, profiling, weights, 1);
+        try {
+            decode(t, cache, Math.min(2, n), at, table, logits, null);
+            profiling.reset();
+            decode(t, cache, n, at, table, logits, null);
+            return profiling.profile();
+        } finally {
+            t.freeActivations();
         }
     }
 

@@ -32,7 +32,7 @@ class BenchRunnerTest {
     }
 
     static BenchConfig config(Path model, String... backends) {
-        return new BenchConfig(model, List.of(backends), 1, 4, 6, 0, 1, 128, KvType.F16, LmHeadType.F16);
+        return new BenchConfig(model, List.of(backends), 1, 4, 6, 0, 1, 128, KvType.F16, LmHeadType.F16, false);
     }
 
     @Test
@@ -74,8 +74,25 @@ class BenchRunnerTest {
     }
 
     @Test
+    void aProfileIsOneMoreDecodeOperationByOperationAndOnlyWhenAskedFor() {
+        BackendResult plain = (BackendResult) BenchRunner.run(config(model, "reference")).getFirst();
+        assertTrue(plain.decodeProfile().isEmpty());
+        BenchConfig asked = new BenchConfig(model, List.of("reference"), 1, 4, 6, 0, 1, 128, KvType.F16, LmHeadType.F16, true);
+        BackendResult profiled = (BackendResult) BenchRunner.run(asked).getFirst();
+        dev.bitnet.backend.StepProfile p = profiled.decodeProfile();
+        assertEquals(6, p.steps(), "-n decode steps, the warm-up ones not counted");
+        assertArrayEquals(plain.greedyIds(), profiled.greedyIds(), "the timed runs are the same");
+        java.util.Map<String, Long> calls = new java.util.HashMap<>();
+        for (dev.bitnet.backend.StepProfile.Op op : p.ops()) calls.put(op.name(), op.calls());
+        assertEquals(6L, calls.get("lmHead"));
+        assertEquals(6L * 2, calls.get("attention"), "tiny has 2 layers");
+        assertEquals(6L * 2, calls.get("bitLinear 1024x256"), "gate and up as one product");
+        assertTrue(p.millisPerStep() > 0);
+    }
+
+    @Test
     void aDepthPutsContextBeforeTheTimedRunsAndMustFitTheModel() {
-        BenchConfig deep = new BenchConfig(model, List.of("reference"), 1, 4, 6, 5, 1, 128, KvType.F16, LmHeadType.F16);
+        BenchConfig deep = new BenchConfig(model, List.of("reference"), 1, 4, 6, 5, 1, 128, KvType.F16, LmHeadType.F16, false);
         assertEquals("pp4 / tg6 @ d5", deep.tests());
         BackendResult fresh = (BackendResult) BenchRunner.run(config(model, "reference")).getFirst();
         BackendResult after = (BackendResult) BenchRunner.run(deep).getFirst();
@@ -83,7 +100,7 @@ class BenchRunnerTest {
         assertFalse(java.util.Arrays.equals(fresh.firstStepLogits(), after.firstStepLogits()),
                 "the first decoded token attends to the five tokens before it");
 
-        BenchConfig tooDeep = new BenchConfig(model, List.of("reference"), 1, 4, 6, 1_000_000, 1, 128, KvType.F16, LmHeadType.F16);
+        BenchConfig tooDeep = new BenchConfig(model, List.of("reference"), 1, 4, 6, 1_000_000, 1, 128, KvType.F16, LmHeadType.F16, false);
         BitNetException e = assertThrows(BitNetException.class, () -> BenchRunner.run(tooDeep));
         assertTrue(e.getMessage().contains("-d 1000000") && e.getMessage().contains("1000006 positions")
                 && e.getMessage().contains("tiny.gguf"), e.getMessage());

@@ -1,5 +1,6 @@
 package dev.bitnet.bench;
 
+import dev.bitnet.backend.StepProfile;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -32,6 +33,23 @@ class ComparisonTableTest {
         assertTrue(table.lines().anyMatch(l -> l.matches(" +gpu +DIFFER at decode step 3 of 4 \\(the first 2 agree\\); "
                 + "first-step logits within 2\\.5e-01 relative")), table);
         assertTrue(table.lines().anyMatch(l -> l.contains("agree (4 greedy ids); first-step logits within 0.0e+00 relative")), table);
+    }
+
+    @Test
+    void aProfiledBackendGetsItsOperationsSlowestFirstWithShareAndBandwidth() {
+        BackendResult r = SampleReports.result("cpu", 40, 20, 300L << 20, 0, new int[]{1}, new float[]{1});
+        StepProfile p = new StepProfile(4, List.of(new StepProfile.Op("rmsNorm", 8, 2_000_000, 0),
+                new StepProfile.Op("lmHead", 4, 6_000_000, 6_000_000_000L)));
+        BackendResult profiled = new BackendResult(r.backend(), r.description(), r.loadSeconds(), r.prefill(), r.decode(),
+                r.peakRssBytes(), r.heldBytes(), r.deviceMemoryBytes(), r.bytesPerToken(), r.greedyIds(), r.firstStepLogits(), p);
+        String table = ComparisonTable.render(SampleReports.report(List.of(profiled)));
+        List<String> lines = table.lines().toList();
+        int title = lines.indexOf("  cpu: 2.00 ms a step over 4 steps");
+        assertTrue(title > 0, table);
+        assertTrue(lines.get(title + 1).matches(" +operation +calls/step +ms/step +share +weights GB/s"), lines.get(title + 1));
+        assertTrue(lines.get(title + 2).matches(" +lmHead +1 +1\\.500 +75\\.0% +1000\\.0"), lines.get(title + 2));
+        assertTrue(lines.get(title + 3).matches(" +rmsNorm +2 +0\\.500 +25\\.0% +\u2014"), lines.get(title + 3));
+        assertFalse(ComparisonTable.render(SampleReports.mixed()).contains("by operation"), "no profile, no section");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.bitnet.bench;
 
 import dev.bitnet.backend.KvType;
+import dev.bitnet.backend.StepProfile;
 import dev.bitnet.model.LmHeadType;
 
 import java.nio.file.Path;
@@ -17,7 +18,8 @@ final class SampleReports {
 
     static BackendResult result(String name, double prefill, double decode, long rss, long device, int[] ids, float[] logits) {
         return new BackendResult(name, name + " (test device)", 1.5, new Stats(prefill, prefill * 0.9, prefill * 1.1),
-                new Stats(decode, decode * 0.95, decode * 1.05), rss, 100L << 20, device, 33_000_000L, ids, logits);
+                new Stats(decode, decode * 0.95, decode * 1.05), rss, 100L << 20, device, 33_000_000L, ids, logits,
+                StepProfile.NONE);
     }
 
     /** cpu (host), a GPU-like backend with device memory that differs at step 3, a hostile-named one, one skipped. */
@@ -31,7 +33,7 @@ final class SampleReports {
 
     static BenchReport report(List<BenchOutcome> outcomes) {
         BenchConfig cfg = new BenchConfig(Path.of("/models/tiny <1>.gguf"), outcomes.stream().map(BenchOutcome::backend).toList(),
-                2, 8, 4, 0, 3, 128, KvType.F16, LmHeadType.F16);
+                2, 8, 4, 0, 3, 128, KvType.F16, LmHeadType.F16, false);
         MachineInfo machine = new MachineInfo("Test CPU & <Co>", 2, 8L << 30, "JDK \"25\"", "Linux");
         return new BenchReport(machine, ZonedDateTime.of(2026, 11, 24, 12, 0, 0, 0, ZoneOffset.UTC),
                 "bitnet bench -m '/models/tiny <1>.gguf' --backends '" + HOSTILE + "'", cfg.model().toString(), 25L << 20, cfg,

@@ -62,6 +62,10 @@ final class BenchCommand implements Callable<Integer> {
     String lmHead;
     @Option(names = "--json", description = "print one JSON object")
     boolean json;
+    @Option(names = "--profile", description = "after the timed runs, decode -n tokens once more with each operation "
+            + "timed, and show where a step's time goes (device backends wait for each operation, so this run is slower "
+            + "and not part of the tg figure)")
+    boolean profile;
     @Option(names = "--report", paramLabel = "FILE.html", description = "also write the results as a self-contained HTML page "
             + "with bar charts (no scripts or network; written atomically)")
     Path report;
@@ -91,7 +95,7 @@ final class BenchCommand implements Callable<Integer> {
         ModelFiles.requireFile(model);
         int threadCount = new BackendOptions(threads, "").threadsOrCores();
         BenchConfig cfg = new BenchConfig(model, backends, threads, promptTokens, genTokens, depth, repetitions, prefillChunk,
-                KvType.parse(kvType), LmHeadType.parse(lmHead));
+                KvType.parse(kvType), LmHeadType.parse(lmHead), profile);
         List<BenchOutcome> outcomes = BenchRunner.run(cfg, backend -> err.println("running " + backend + "..."));
         // after the backends: the probe's 1 GiB buffer, even freed, could stay in the resident set of the first one
         double bandwidth = 0;

@@ -1,5 +1,6 @@
 package dev.bitnet.cli;
 
+import dev.bitnet.backend.StepProfile;
 import dev.bitnet.bench.Agreement;
 import dev.bitnet.bench.BackendResult;
 import dev.bitnet.bench.BenchOutcome;
@@ -13,8 +14,10 @@ import java.util.Map;
 
 /**
  * {@code bench --json}: one object. The keys of earlier versions stay; each backend also has
- * {@code device_memory_bytes} and {@code agreement} (null for the first, which the others are compared with), and a
- * backend that did not run is {@code {"backend", "skipped": reason, "status"}}.
+ * {@code device_memory_bytes}, {@code agreement} (null for the first, which the others are compared with) and
+ * {@code decode_profile} (null without {@code --profile}: steps, ms_per_step, and per op its calls_per_step,
+ * ms_per_step, share and weight_gb_per_s), and a backend that did not run is
+ * {@code {"backend", "skipped": reason, "status"}}.
  */
 final class BenchJson {
     private BenchJson() {
@@ -68,6 +71,7 @@ final class BenchJson {
                     b.put("bandwidth_share", r.bandwidthPerSecond() > 0 ? r.bandwidthShare(res) : null);
                     int index = indexOf(ran, res);
                     b.put("agreement", index > 0 ? agreement(agreements.get(index - 1)) : null);
+                    b.put("decode_profile", res.decodeProfile().isEmpty() ? null : profile(res.decodeProfile()));
                 }
             }
             list.add(b);
@@ -79,6 +83,24 @@ final class BenchJson {
     private static int indexOf(List<BackendResult> list, BackendResult r) {
         for (int i = 0; i < list.size(); i++) if (list.get(i) == r) return i;
         return -1;
+    }
+
+    private static Map<String, Object> profile(StepProfile p) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("steps", p.steps());
+        m.put("ms_per_step", p.millisPerStep());
+        List<Map<String, Object>> ops = new ArrayList<>();
+        for (StepProfile.Op op : p.ops()) {
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("op", op.name());
+            o.put("calls_per_step", (double) op.calls() / p.steps());
+            o.put("ms_per_step", op.millisPerStep(p.steps()));
+            o.put("share", p.share(op));
+            o.put("weight_gb_per_s", Double.isNaN(op.weightBytesPerSecond()) ? null : op.weightBytesPerSecond() / 1e9);
+            ops.add(o);
+        }
+        m.put("ops", ops);
+        return m;
     }
 
     private static Map<String, Object> agreement(Agreement a) {

@@ -93,6 +93,29 @@ class BenchCommandTest {
         assertEquals(8, agreement.get("steps_compared").asInt());
         assertTrue(agreement.get("first_differing_step").isNull());
         assertEquals(0.0, agreement.get("max_relative_logit_difference").asDouble());
+        assertTrue(first.get("decode_profile").isNull(), "no --profile");
+    }
+
+    @Test
+    void profileAddsEachBackendsDecodeStepByOperationToTheTableAndTheJson() throws Exception {
+        CliTest.Run t = bench("-m", model.toString(), "--backends", "reference", "--profile");
+        assertEquals(0, t.code(), t.err());
+        assertTrue(t.out().contains("decode step by operation (one more run of tg8"), t.out());
+        assertTrue(t.out().lines().anyMatch(l -> l.matches(" +attention +2 +[0-9.]+ +[0-9.]+% +\u2014")), t.out());
+
+        CliTest.Run j = bench("-m", model.toString(), "--backends", "reference", "--profile", "--json");
+        assertEquals(0, j.code(), j.err());
+        JsonNode profile = new ObjectMapper().readTree(j.out()).get("backends").get(0).get("decode_profile");
+        assertEquals(8, profile.get("steps").asInt());
+        double sum = 0, shares = 0;
+        for (JsonNode op : profile.get("ops")) {
+            sum += op.get("ms_per_step").asDouble();
+            shares += op.get("share").asDouble();
+            boolean weights = op.get("op").asText().startsWith("bitLinear") || op.get("op").asText().equals("lmHead");
+            assertEquals(weights, !op.get("weight_gb_per_s").isNull(), op.toString());
+        }
+        assertEquals(profile.get("ms_per_step").asDouble(), sum, 1e-6);
+        assertEquals(1.0, shares, 1e-9);
     }
 
     @Test

@@ -121,6 +121,15 @@ public interface Backend extends AutoCloseable {
     }
 
     /**
+     * Returns when every operation issued so far has completed. Operations of a device backend may still be running
+     * on the device when the call that issued them returns (results come back through {@link #logits} and
+     * {@link #greedy}, which wait); host backends compute each operation before returning, so this does nothing
+     * there. {@link ProfilingBackend} calls it after each operation to time it.
+     */
+    default void finish() {
+    }
+
+    /**
      * Bytes this backend holds in device memory (weights, KV cache, activations): 0 for backends that compute on the
      * host, whose memory shows in the process's resident set instead.
      */

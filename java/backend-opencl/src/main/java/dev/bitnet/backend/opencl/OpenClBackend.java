@@ -327,6 +327,11 @@ public final class OpenClBackend implements Backend {
     }
 
     @Override
+    public void finish() {
+        rt.finish();
+    }
+
+    @Override
     public long deviceMemoryBytes() {
         return rt.allocatedBytes();
     }
