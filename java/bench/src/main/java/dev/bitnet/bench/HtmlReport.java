@@ -104,6 +104,7 @@ public final class HtmlReport {
 
         h.append("<h2>Greedy output agreement</h2>\n");
         agreement(h, r);
+        profiles(h, r);
 
         h.append("<h2>Charts</h2>\n<div class=\"charts\">\n");
         for (SvgBarChart chart : charts(r)) h.append(chart.render()).append('\n');
@@ -137,6 +138,28 @@ public final class HtmlReport {
             });
         }
         return new SvgBarChart(title, bars);
+    }
+
+    /** Each profiled backend's decode step by operation ({@code --profile}); nothing when none was profiled. */
+    private static void profiles(StringBuilder h, BenchReport r) {
+        if (r.results().stream().allMatch(b -> b.decodeProfile().isEmpty())) return;
+        h.append("<h2>Decode step by operation</h2>\n<p class=\"muted\">One more run of tg").append(r.config().genTokens())
+                .append(" after the timed ones, each operation waited for and timed: slower than the tg figure.</p>\n");
+        for (BackendResult b : r.results()) {
+            dev.bitnet.backend.StepProfile p = b.decodeProfile();
+            if (p.isEmpty()) continue;
+            h.append("<h3>").append(e(b.backend())).append(": ").append(Units.fixed(p.millisPerStep(), 2))
+                    .append(" ms a step over ").append(p.steps()).append(" steps</h3>\n<table class=\"results\">\n")
+                    .append("<tr><th>operation</th><th>calls/step</th><th>ms/step</th><th>share</th><th>weights GB/s</th></tr>\n");
+            for (dev.bitnet.backend.StepProfile.Op op : p.ops()) {
+                double gbs = op.weightBytesPerSecond() / 1e9;
+                h.append("<tr><td>").append(e(op.name())).append("</td><td>").append(Units.fixed((double) op.calls() / p.steps(), 0))
+                        .append("</td><td>").append(Units.fixed(op.millisPerStep(p.steps()), 3)).append("</td><td>")
+                        .append(Units.fixed(100 * p.share(op), 1)).append("%</td><td>")
+                        .append(Double.isNaN(gbs) ? Units.NONE : Units.fixed(gbs, 1)).append("</td></tr>\n");
+            }
+            h.append("</table>\n");
+        }
     }
 
     private static void agreement(StringBuilder h, BenchReport r) {

@@ -1,6 +1,5 @@
 package dev.bitnet.bench;
 
-import dev.bitnet.backend.StepProfile;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -37,12 +36,7 @@ class ComparisonTableTest {
 
     @Test
     void aProfiledBackendGetsItsOperationsSlowestFirstWithShareAndBandwidth() {
-        BackendResult r = SampleReports.result("cpu", 40, 20, 300L << 20, 0, new int[]{1}, new float[]{1});
-        StepProfile p = new StepProfile(4, List.of(new StepProfile.Op("rmsNorm", 8, 2_000_000, 0),
-                new StepProfile.Op("lmHead", 4, 6_000_000, 6_000_000_000L)));
-        BackendResult profiled = new BackendResult(r.backend(), r.description(), r.loadSeconds(), r.prefill(), r.decode(),
-                r.peakRssBytes(), r.heldBytes(), r.deviceMemoryBytes(), r.bytesPerToken(), r.greedyIds(), r.firstStepLogits(), p);
-        String table = ComparisonTable.render(SampleReports.report(List.of(profiled)));
+        String table = ComparisonTable.render(SampleReports.report(List.of(SampleReports.profiled())));
         List<String> lines = table.lines().toList();
         int title = lines.indexOf("  cpu: 2.00 ms a step over 4 steps");
         assertTrue(title > 0, table);

@@ -22,6 +22,15 @@ final class SampleReports {
                 StepProfile.NONE);
     }
 
+    /** cpu with a decode profile of 4 steps: lmHead 1.5 ms a step (75%, 1000 GB/s), rmsNorm 0.5 ms (25%). */
+    static BackendResult profiled() {
+        BackendResult r = result("cpu", 40, 20, 300L << 20, 0, new int[]{1}, new float[]{1});
+        StepProfile p = new StepProfile(4, List.of(new StepProfile.Op("rmsNorm", 8, 2_000_000, 0),
+                new StepProfile.Op("lmHead", 4, 6_000_000, 6_000_000_000L)));
+        return new BackendResult(r.backend(), r.description(), r.loadSeconds(), r.prefill(), r.decode(), r.peakRssBytes(),
+                r.heldBytes(), r.deviceMemoryBytes(), r.bytesPerToken(), r.greedyIds(), r.firstStepLogits(), p);
+    }
+
     /** cpu (host), a GPU-like backend with device memory that differs at step 3, a hostile-named one, one skipped. */
     static BenchReport mixed() {
         BackendResult cpu = result("cpu", 40, 20, 300L << 20, 0, new int[]{5, 6, 7, 8}, new float[]{1, 2, 3});
