@@ -16,12 +16,14 @@ import dev.bitnet.backend.StepProfile;
  * @param bytesPerToken     bytes a batch-1 decode step must read (ternary weights at 2 bits + f16 LM head)
  * @param greedyIds         the decoded ids of the first repetition (to compare backends)
  * @param firstStepLogits   the logits of its first decode step (to compare backends; empty when nothing was decoded)
- * @param decodeProfile     where a decode step's time went, operation by operation ({@link StepProfile#NONE} unless
- *                          asked for: a separate, slower run, see {@link BenchConfig#profile()})
+ * @param prefillProfile    where the prefill steps' time went, operation by operation ({@link StepProfile#NONE}
+ *                          unless asked for: a separate, slower run, see {@link BenchConfig#profile()})
+ * @param decodeProfile     the same for the decode steps
  */
 public record BackendResult(String backend, String description, double loadSeconds, Stats prefill, Stats decode,
                             long peakRssBytes, long heldBytes, long deviceMemoryBytes, long bytesPerToken,
-                            int[] greedyIds, float[] firstStepLogits, StepProfile decodeProfile) implements BenchOutcome {
+                            int[] greedyIds, float[] firstStepLogits, StepProfile prefillProfile,
+                            StepProfile decodeProfile) implements BenchOutcome {
 
     /** Achieved read bandwidth while decoding, bytes per second. */
     public double achievedBytesPerSecond() {

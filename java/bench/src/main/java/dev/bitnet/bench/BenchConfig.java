@@ -21,7 +21,7 @@ import java.util.List;
  * @param prefillChunk tokens per prefill step
  * @param kvType       KV cache element type
  * @param lmHead       how the LM head is held
- * @param profile      after the timed runs, one more decode of {@code genTokens} with each operation timed
+ * @param profile      after the timed runs, one more prefill and decode with each operation timed
  *                     ({@link dev.bitnet.backend.ProfilingBackend})
  */
 public record BenchConfig(Path model, List<String> backends, int threads, int promptTokens, int genTokens, int depth,

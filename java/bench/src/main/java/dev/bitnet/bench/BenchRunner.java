@@ -134,12 +134,28 @@ public final class BenchRunner {
                         if (ids == null) ids = out;
                     }
                 }
-                StepProfile profile = cfg.profile() && cfg.genTokens() > 0
+                StepProfile prefillProfile = cfg.profile() && cfg.promptTokens() > 0
+                        ? profilePrefill(c, backend, weights, cache, t.maxTokens(), prompt, depth, table, logits) : StepProfile.NONE;
+                StepProfile decodeProfile = cfg.profile() && cfg.genTokens() > 0
                         ? profileDecode(c, backend, weights, cache, cfg.genTokens(), depth, table, logits) : StepProfile.NONE;
                 return new BackendResult(backend.name(), backend.description(), loadSeconds, Stats.of(pp), Stats.of(tg),
                         ProcessMemory.peakRssBytes(), weights.bytes() + spec.bytes(), deviceMemory,
-                        bytesPerDecodedToken(c, cfg.lmHead()), ids == null ? new int[0] : ids, firstStepLogits, profile);
+                        bytesPerDecodedToken(c, cfg.lmHead()), ids == null ? new int[0] : ids, firstStepLogits,
+                        prefillProfile, decodeProfile);
             }
+        }
+    }
+
+    /** Feeds the prompt once more, through a {@link ProfilingBackend}, and returns where the steps' time went. */
+    private static StepProfile profilePrefill(ModelConfig c, Backend backend, ModelWeights weights, KvCache cache,
+                                              int chunk, int[] prompt, int at, int[] table, float[] logits) {
+        ProfilingBackend profiling = new ProfilingBackend(backend);
+        Transformer t = new Transformer(c, profiling, weights, chunk);
+        try {
+            prefill(t, cache, prompt, at, table, logits);
+            return profiling.profile();
+        } finally {
+            t.freeActivations();
         }
     }
 

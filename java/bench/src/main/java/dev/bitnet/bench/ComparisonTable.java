@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * The side-by-side text table of a {@link BenchReport}: one row per backend (a backend that did not run is one
  * {@code skipped: <reason>} line), each backend's description, then how the greedy outputs compare with the first's,
- * then each backend's decode step by operation where it was profiled ({@link ProfileTable}).
+ * then each backend's prefill and decode steps by operation where they were profiled ({@link ProfileTable}).
  */
 public final class ComparisonTable {
     static final String[] HEADER = {"backend", "load s", "prefill tok/s", "decode tok/s", "host peak RSS", "device mem",
@@ -50,13 +50,7 @@ public final class ComparisonTable {
                         .append(System.lineSeparator());
             }
         });
-        if (report.results().stream().anyMatch(r -> !r.decodeProfile().isEmpty())) {
-            out.append(System.lineSeparator()).append("decode step by operation (one more run of tg").append(cfg.genTokens())
-                    .append(", each operation waited for and timed: slower than the tg figure):").append(System.lineSeparator());
-            for (BackendResult r : report.results()) {
-                if (!r.decodeProfile().isEmpty()) ProfileTable.append(out, printable(r.backend()), r.decodeProfile(), "  ");
-            }
-        }
+        ProfileTable.appendSections(out, report, ComparisonTable::printable);
         return out.toString();
     }
 

@@ -1,5 +1,7 @@
 package dev.bitnet.bench;
 
+import dev.bitnet.backend.StepProfile;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.format.DateTimeFormatter;
@@ -140,26 +142,30 @@ public final class HtmlReport {
         return new SvgBarChart(title, bars);
     }
 
-    /** Each profiled backend's decode step by operation ({@code --profile}); nothing when none was profiled. */
+    /** Each profiled backend's prefill and decode steps by operation ({@code --profile}); nothing without. */
     private static void profiles(StringBuilder h, BenchReport r) {
-        if (r.results().stream().allMatch(b -> b.decodeProfile().isEmpty())) return;
-        h.append("<h2>Decode step by operation</h2>\n<p class=\"muted\">One more run of tg").append(r.config().genTokens())
-                .append(" after the timed ones, each operation waited for and timed: slower than the tg figure.</p>\n");
-        for (BackendResult b : r.results()) {
-            dev.bitnet.backend.StepProfile p = b.decodeProfile();
-            if (p.isEmpty()) continue;
-            h.append("<h3>").append(e(b.backend())).append(": ").append(Units.fixed(p.millisPerStep(), 2))
-                    .append(" ms a step over ").append(p.steps()).append(" steps</h3>\n<table class=\"results\">\n")
-                    .append("<tr><th>operation</th><th>calls/step</th><th>ms/step</th><th>share</th><th>weights GB/s</th></tr>\n");
-            for (dev.bitnet.backend.StepProfile.Op op : p.ops()) {
-                double gbs = op.weightBytesPerSecond() / 1e9;
-                h.append("<tr><td>").append(e(op.name())).append("</td><td>").append(Units.fixed((double) op.calls() / p.steps(), 0))
-                        .append("</td><td>").append(Units.fixed(op.millisPerStep(p.steps()), 3)).append("</td><td>")
-                        .append(Units.fixed(100 * p.share(op), 1)).append("%</td><td>")
-                        .append(Double.isNaN(gbs) ? Units.NONE : Units.fixed(gbs, 1)).append("</td></tr>\n");
-            }
-            h.append("</table>\n");
+        for (ProfileTable.Phase phase : ProfileTable.Phase.values()) {
+            if (r.results().stream().allMatch(b -> phase.of(b).isEmpty())) continue;
+            h.append("<h2>").append(e(phase.heading(r.config()))).append("</h2>\n");
+            for (BackendResult b : r.results()) profile(h, b.backend(), phase.of(b));
         }
+    }
+
+    /** One backend's profile of one phase as a table (nothing for an empty one). */
+    private static void profile(StringBuilder h, String backend, StepProfile p) {
+        if (p.isEmpty()) return;
+        h.append("<h3>").append(e(backend)).append(": ").append(Units.fixed(p.millisPerStep(), 2))
+                .append(" ms a step over ").append(p.steps()).append(p.steps() == 1 ? " step" : " steps")
+                .append("</h3>\n<table class=\"results\">\n")
+                .append("<tr><th>operation</th><th>calls/step</th><th>ms/step</th><th>share</th><th>weights GB/s</th></tr>\n");
+        for (StepProfile.Op op : p.ops()) {
+            double gbs = op.weightBytesPerSecond() / 1e9;
+            h.append("<tr><td>").append(e(op.name())).append("</td><td>").append(Units.fixed((double) op.calls() / p.steps(), 0))
+                    .append("</td><td>").append(Units.fixed(op.millisPerStep(p.steps()), 3)).append("</td><td>")
+                    .append(Units.fixed(100 * p.share(op), 1)).append("%</td><td>")
+                    .append(Double.isNaN(gbs) ? Units.NONE : Units.fixed(gbs, 1)).append("</td></tr>\n");
+        }
+        h.append("</table>\n");
     }
 
     private static void agreement(StringBuilder h, BenchReport r) {

@@ -9,14 +9,53 @@ import java.util.Locale;
  * per step, its share of the step and, for matrix products and the LM head, the weight bandwidth it reached.
  */
 final class ProfileTable {
+    /** The two profiled phases of a bench run. */
+    enum Phase {
+        PREFILL("prefill", "pp"), DECODE("decode", "tg");
+
+        final String name, test;
+
+        Phase(String name, String test) {
+            this.name = name;
+            this.test = test;
+        }
+
+        StepProfile of(BackendResult r) {
+            return this == PREFILL ? r.prefillProfile() : r.decodeProfile();
+        }
+
+        /** llama-bench's name of the run profiled: pp128, tg64. */
+        String run(BenchConfig cfg) {
+            return test + (this == PREFILL ? cfg.promptTokens() : cfg.genTokens());
+        }
+
+        /** What the section says about its figures. */
+        String heading(BenchConfig cfg) {
+            return name + " steps by operation (one more " + run(cfg) + " after the timed runs, each operation waited for "
+                    + "and timed: slower than the " + test + " figure)";
+        }
+    }
+
     private ProfileTable() {
+    }
+
+    /** A section per phase that some backend of {@code report} has a profile of; nothing without {@code --profile}. */
+    static void appendSections(StringBuilder out, BenchReport report, java.util.function.UnaryOperator<String> printable) {
+        String nl = System.lineSeparator();
+        for (Phase phase : Phase.values()) {
+            if (report.results().stream().allMatch(r -> phase.of(r).isEmpty())) continue;
+            out.append(nl).append(phase.heading(report.config())).append(':').append(nl);
+            for (BackendResult r : report.results()) {
+                if (!phase.of(r).isEmpty()) append(out, printable.apply(r.backend()), phase.of(r), "  ");
+            }
+        }
     }
 
     /** Appends {@code p} under the heading {@code title}, every line indented by {@code indent}. */
     static void append(StringBuilder out, String title, StepProfile p, String indent) {
         String nl = System.lineSeparator();
         out.append(indent).append(title).append(": ").append(Units.fixed(p.millisPerStep(), 2)).append(" ms a step over ")
-                .append(p.steps()).append(" steps").append(nl);
+                .append(p.steps()).append(p.steps() == 1 ? " step" : " steps").append(nl);
         int width = "operation".length();
         for (StepProfile.Op op : p.ops()) width = Math.max(width, op.name().length());
         String row = indent + "  %-" + width + "s  %10s  %8s  %6s  %12s" + nl;

@@ -76,7 +76,7 @@ class BenchRunnerTest {
     @Test
     void aProfileIsOneMoreDecodeOperationByOperationAndOnlyWhenAskedFor() {
         BackendResult plain = (BackendResult) BenchRunner.run(config(model, "reference")).getFirst();
-        assertTrue(plain.decodeProfile().isEmpty());
+        assertTrue(plain.decodeProfile().isEmpty() && plain.prefillProfile().isEmpty());
         BenchConfig asked = new BenchConfig(model, List.of("reference"), 1, 4, 6, 0, 1, 128, KvType.F16, LmHeadType.F16, true);
         BackendResult profiled = (BackendResult) BenchRunner.run(asked).getFirst();
         dev.bitnet.backend.StepProfile p = profiled.decodeProfile();
@@ -88,6 +88,9 @@ class BenchRunnerTest {
         assertEquals(6L * 2, calls.get("attention"), "tiny has 2 layers");
         assertEquals(6L * 2, calls.get("bitLinear 1024x256"), "gate and up as one product");
         assertTrue(p.millisPerStep() > 0);
+        dev.bitnet.backend.StepProfile prefill = profiled.prefillProfile();
+        assertEquals(1, prefill.steps(), "the 4-token prompt in one step");
+        assertEquals(2L, prefill.ops().stream().filter(o -> o.name().equals("attention")).findFirst().orElseThrow().calls());
     }
 
     @Test

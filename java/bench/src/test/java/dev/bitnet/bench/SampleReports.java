@@ -19,7 +19,7 @@ final class SampleReports {
     static BackendResult result(String name, double prefill, double decode, long rss, long device, int[] ids, float[] logits) {
         return new BackendResult(name, name + " (test device)", 1.5, new Stats(prefill, prefill * 0.9, prefill * 1.1),
                 new Stats(decode, decode * 0.95, decode * 1.05), rss, 100L << 20, device, 33_000_000L, ids, logits,
-                StepProfile.NONE);
+                StepProfile.NONE, StepProfile.NONE);
     }
 
     /** cpu with a decode profile of 4 steps: lmHead 1.5 ms a step (75%, 1000 GB/s), rmsNorm 0.5 ms (25%). */
@@ -28,7 +28,7 @@ final class SampleReports {
         StepProfile p = new StepProfile(4, List.of(new StepProfile.Op("rmsNorm", 8, 2_000_000, 0),
                 new StepProfile.Op("lmHead", 4, 6_000_000, 6_000_000_000L)));
         return new BackendResult(r.backend(), r.description(), r.loadSeconds(), r.prefill(), r.decode(), r.peakRssBytes(),
-                r.heldBytes(), r.deviceMemoryBytes(), r.bytesPerToken(), r.greedyIds(), r.firstStepLogits(), p);
+                r.heldBytes(), r.deviceMemoryBytes(), r.bytesPerToken(), r.greedyIds(), r.firstStepLogits(), StepProfile.NONE, p);
     }
 
     /** cpu (host), a GPU-like backend with device memory that differs at step 3, a hostile-named one, one skipped. */

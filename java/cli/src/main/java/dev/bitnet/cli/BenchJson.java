@@ -15,8 +15,8 @@ import java.util.Map;
 /**
  * {@code bench --json}: one object. The keys of earlier versions stay; each backend also has
  * {@code device_memory_bytes}, {@code agreement} (null for the first, which the others are compared with) and
- * {@code decode_profile} (null without {@code --profile}: steps, ms_per_step, and per op its calls_per_step,
- * ms_per_step, share and weight_gb_per_s), and a backend that did not run is
+ * {@code prefill_profile} and {@code decode_profile} (null without {@code --profile}: steps, ms_per_step, and per
+ * op its calls_per_step, ms_per_step, share and weight_gb_per_s), and a backend that did not run is
  * {@code {"backend", "skipped": reason, "status"}}.
  */
 final class BenchJson {
@@ -71,6 +71,7 @@ final class BenchJson {
                     b.put("bandwidth_share", r.bandwidthPerSecond() > 0 ? r.bandwidthShare(res) : null);
                     int index = indexOf(ran, res);
                     b.put("agreement", index > 0 ? agreement(agreements.get(index - 1)) : null);
+                    b.put("prefill_profile", res.prefillProfile().isEmpty() ? null : profile(res.prefillProfile()));
                     b.put("decode_profile", res.decodeProfile().isEmpty() ? null : profile(res.decodeProfile()));
                 }
             }

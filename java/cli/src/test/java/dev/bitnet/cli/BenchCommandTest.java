@@ -93,19 +93,23 @@ class BenchCommandTest {
         assertEquals(8, agreement.get("steps_compared").asInt());
         assertTrue(agreement.get("first_differing_step").isNull());
         assertEquals(0.0, agreement.get("max_relative_logit_difference").asDouble());
-        assertTrue(first.get("decode_profile").isNull(), "no --profile");
+        assertTrue(first.get("decode_profile").isNull() && first.get("prefill_profile").isNull(), "no --profile");
     }
 
     @Test
     void profileAddsEachBackendsDecodeStepByOperationToTheTableAndTheJson() throws Exception {
         CliTest.Run t = bench("-m", model.toString(), "--backends", "reference", "--profile");
         assertEquals(0, t.code(), t.err());
-        assertTrue(t.out().contains("decode step by operation (one more run of tg8"), t.out());
+        assertTrue(t.out().contains("prefill steps by operation (one more pp8 after the timed runs"), t.out());
+        assertTrue(t.out().contains("decode steps by operation (one more tg8 after the timed runs"), t.out());
+        assertTrue(t.out().contains("  reference: ") && t.out().contains(" ms a step over 1 step" + System.lineSeparator()), t.out());
         assertTrue(t.out().lines().anyMatch(l -> l.matches(" +attention +2 +[0-9.]+ +[0-9.]+% +\u2014")), t.out());
 
         CliTest.Run j = bench("-m", model.toString(), "--backends", "reference", "--profile", "--json");
         assertEquals(0, j.code(), j.err());
-        JsonNode profile = new ObjectMapper().readTree(j.out()).get("backends").get(0).get("decode_profile");
+        JsonNode backend = new ObjectMapper().readTree(j.out()).get("backends").get(0);
+        assertEquals(1, backend.get("prefill_profile").get("steps").asInt(), "8 prompt tokens in one step");
+        JsonNode profile = backend.get("decode_profile");
         assertEquals(8, profile.get("steps").asInt());
         double sum = 0, shares = 0;
         for (JsonNode op : profile.get("ops")) {
