@@ -7,6 +7,14 @@ import java.util.Arrays;
 
 /** {@link MatrixKernels} on the JDK Vector API: {@link TernaryKernel} and {@link LmHeadKernel}. */
 final class VectorKernels implements MatrixKernels {
+    /**
+     * Activations of the tokens multiplied together against a range of rows: as many tokens as fit in 16 KB (3 of
+     * 2B4T's 2560 columns as shorts, 1 of 6912), all the range's rows for them, then the next tokens. Row after row
+     * against every token of a 128-token prompt read 256 bytes of activations from L2 for each 32 bytes of codes. 2B4T
+     * pp128 on the AVX2 VM, 2 threads, old and new builds alternating, 7 pairs: mean 17.9 -> 23.9 tok/s (+34%; 8 KB
+     * and 16 KB the same within the noise, 32 KB 23, 64 KB 19; blocking the rows as well made no difference).
+     */
+    private static final int Q_BLOCK_BYTES = 16 << 10;
     // per-step activation quantisation: q[token] padded to the kernel's chunk, s and sum(q) per token
     private short[][] q = new short[0][];
     private float[] qScale = new float[0];
@@ -52,9 +60,12 @@ final class VectorKernels implements MatrixKernels {
     @Override
     public void ternaryRows(Tensor weight, int from, int to, int tokens, float[] out) {
         PackedTernary w = (PackedTernary) weight;
-        int rows = w.rows();
-        for (int r = from; r < to; r++) {
-            for (int i = 0; i < tokens; i++) out[i * rows + r] = TernaryKernel.dot(w, r, q[i], qSum[i]) * w.scale() / qScale[i];
+        int rows = w.rows(), block = Math.max(1, Q_BLOCK_BYTES / (2 * w.paddedCols()));
+        for (int t0 = 0; t0 < tokens; t0 += block) { // a few tokens' activations stay in L1 while the rows go by
+            int t1 = Math.min(tokens, t0 + block);
+            for (int r = from; r < to; r++) {
+                for (int i = t0; i < t1; i++) out[i * rows + r] = TernaryKernel.dot(w, r, q[i], qSum[i]) * w.scale() / qScale[i];
+            }
         }
     }
 
