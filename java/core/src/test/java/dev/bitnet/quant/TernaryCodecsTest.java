@@ -168,6 +168,21 @@ class TernaryCodecsTest {
     }
 
     @Test
+    void aLargeI2sTensorDecodesExactlyAndReportsTheFirstOfTwoBadBytes() {
+        int n = 40_007 * I2sCodec.BLOCK; // 5 MB of trits
+        float scale = 0.5f;
+        byte[] t = randomTrits(n, 11);
+        byte[] packed = packI2s(t, scale);
+        roundTrip(GgmlType.I2_S, packed, t, scale);
+        int late = packed.length - I2sCodec.BLOCK_BYTES - 40, early = n / 4 / 2 + 3; // near the end and in the middle
+        packed[late] = (byte) 0xC0;
+        packed[early] = (byte) 0x03;
+        ModelFormatException e = assertThrows(ModelFormatException.class,
+                () -> TernaryCodec.of(GgmlType.I2_S).decode(MemorySegment.ofArray(packed), new byte[n], "w"));
+        assertTrue(e.getMessage().contains("data offset " + early + " "), e.getMessage());
+    }
+
+    @Test
     void invalidI2sCodeIsReported() {
         byte[] packed = packI2s(randomTrits(128, 1), 1f);
         packed[5] = (byte) 0xFF;
