@@ -71,18 +71,6 @@ public final class ProfilingBackend implements Backend {
         return t;
     }
 
-    /** Waits for the wrapped backend, then adds the time since {@code start} to {@code t}. */
-    private void done(Timing t, long start, long weightBytes) {
-        b.finish();
-        t.nanos += System.nanoTime() - start;
-        t.calls++;
-        t.weightBytes += weightBytes;
-    }
-
-    private void done(String name, long start) {
-        done(timing(name), start, 0);
-    }
-
     // ---- not timed: set-up and bookkeeping ---------------------------------------------------------------------------
 
     @Override
@@ -151,92 +139,80 @@ public final class ProfilingBackend implements Backend {
 
     // ---- timed: the operations of a step -----------------------------------------------------------------------------
 
+    /** Runs {@code op}, waits for the wrapped backend, and adds the time to {@code t}'s. */
+    private void timed(Timing t, long weightBytes, Runnable op) {
+        long start = System.nanoTime();
+        op.run();
+        b.finish();
+        t.nanos += System.nanoTime() - start;
+        t.calls++;
+        t.weightBytes += weightBytes;
+    }
+
+    private void timed(String name, Runnable op) {
+        timed(timing(name), 0, op);
+    }
+
     @Override
     public void beginStep(ForwardBatch batch) {
-        long t0 = System.nanoTime();
-        b.beginStep(batch);
-        done("beginStep", t0);
+        timed("beginStep", () -> b.beginStep(batch));
         steps++;
     }
 
     @Override
     public void embed(Tensor embedding, Tensor out) {
-        long t0 = System.nanoTime();
-        b.embed(embedding, out);
-        done("embed", t0);
+        timed("embed", () -> b.embed(embedding, out));
     }
 
     @Override
     public void rmsNorm(Tensor x, Tensor weight, float eps, Tensor out) {
-        long t0 = System.nanoTime();
-        b.rmsNorm(x, weight, eps, out);
-        done("rmsNorm", t0);
+        timed("rmsNorm", () -> b.rmsNorm(x, weight, eps, out));
     }
 
     @Override
     public void bitLinear(Tensor x, Tensor weight, Tensor out) {
-        Timing t = product(weight, new Tensor[]{weight});
-        long t0 = System.nanoTime();
-        b.bitLinear(x, weight, out);
-        done(t, t0, weight.bytes());
+        timed(product(weight, new Tensor[]{weight}), weight.bytes(), () -> b.bitLinear(x, weight, out));
     }
 
     @Override
     public void bitLinear(Tensor x, Tensor[] weights, Tensor[] outs) {
-        Timing t = product(weights, weights);
         long bytes = 0;
         for (Tensor w : weights) bytes += w.bytes();
-        long t0 = System.nanoTime();
-        b.bitLinear(x, weights, outs);
-        done(t, t0, bytes);
+        timed(product(weights, weights), bytes, () -> b.bitLinear(x, weights, outs));
     }
 
     @Override
     public void rope(Tensor x, int heads, int headDim, float theta) {
-        long t0 = System.nanoTime();
-        b.rope(x, heads, headDim, theta);
-        done("rope", t0);
+        timed("rope", () -> b.rope(x, heads, headDim, theta));
     }
 
     @Override
     public void storeKv(KvCache cache, int layer, Tensor k, Tensor v) {
-        long t0 = System.nanoTime();
-        b.storeKv(cache, layer, k, v);
-        done("storeKv", t0);
+        timed("storeKv", () -> b.storeKv(cache, layer, k, v));
     }
 
     @Override
     public void attention(Tensor q, KvCache cache, int layer, int heads, int headDim, Tensor out) {
-        long t0 = System.nanoTime();
-        b.attention(q, cache, layer, heads, headDim, out);
-        done("attention", t0);
+        timed("attention", () -> b.attention(q, cache, layer, heads, headDim, out));
     }
 
     @Override
     public void gatedActivation(Tensor gate, Tensor up, Activation act, Tensor out) {
-        long t0 = System.nanoTime();
-        b.gatedActivation(gate, up, act, out);
-        done("gatedActivation", t0);
+        timed("gatedActivation", () -> b.gatedActivation(gate, up, act, out));
     }
 
     @Override
     public void add(Tensor x, Tensor y) {
-        long t0 = System.nanoTime();
-        b.add(x, y);
-        done("add", t0);
+        timed("add", () -> b.add(x, y));
     }
 
     @Override
     public void logits(Tensor x, Tensor lmHead, float[] out) {
-        long t0 = System.nanoTime();
-        b.logits(x, lmHead, out);
-        done(timing("lmHead"), t0, lmHead.bytes());
+        timed(timing("lmHead"), lmHead.bytes(), () -> b.logits(x, lmHead, out));
     }
 
     @Override
     public void greedy(Tensor x, Tensor lmHead, int[] ids) {
-        long t0 = System.nanoTime();
-        b.greedy(x, lmHead, ids);
-        done(timing("lmHead + argmax"), t0, lmHead.bytes());
+        timed(timing("lmHead + argmax"), lmHead.bytes(), () -> b.greedy(x, lmHead, ids));
     }
 }
