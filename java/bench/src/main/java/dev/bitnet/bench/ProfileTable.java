@@ -3,6 +3,7 @@ package dev.bitnet.bench;
 import dev.bitnet.backend.StepProfile;
 
 import java.util.Locale;
+import java.util.function.UnaryOperator;
 
 /**
  * The text form of a {@link StepProfile}: one line per operation, the slowest first, with its calls and milliseconds
@@ -13,10 +14,10 @@ final class ProfileTable {
     enum Phase {
         PREFILL("prefill", "pp"), DECODE("decode", "tg");
 
-        final String name, test;
+        final String label, test;
 
-        Phase(String name, String test) {
-            this.name = name;
+        Phase(String label, String test) {
+            this.label = label;
             this.test = test;
         }
 
@@ -31,7 +32,7 @@ final class ProfileTable {
 
         /** What the section says about its figures. */
         String heading(BenchConfig cfg) {
-            return name + " steps by operation (one more " + run(cfg) + " after the timed runs, each operation waited for "
+            return label + " steps by operation (one more " + run(cfg) + " after the timed runs, each operation waited for "
                     + "and timed: slower than the " + test + " figure)";
         }
     }
@@ -40,7 +41,7 @@ final class ProfileTable {
     }
 
     /** A section per phase that some backend of {@code report} has a profile of; nothing without {@code --profile}. */
-    static void appendSections(StringBuilder out, BenchReport report, java.util.function.UnaryOperator<String> printable) {
+    static void appendSections(StringBuilder out, BenchReport report, UnaryOperator<String> printable) {
         String nl = System.lineSeparator();
         for (Phase phase : Phase.values()) {
             if (report.results().stream().allMatch(r -> phase.of(r).isEmpty())) continue;
@@ -52,7 +53,7 @@ final class ProfileTable {
     }
 
     /** Appends {@code p} under the heading {@code title}, every line indented by {@code indent}. */
-    static void append(StringBuilder out, String title, StepProfile p, String indent) {
+    private static void append(StringBuilder out, String title, StepProfile p, String indent) {
         String nl = System.lineSeparator();
         out.append(indent).append(title).append(": ").append(Units.fixed(p.millisPerStep(), 2)).append(" ms a step over ")
                 .append(p.steps()).append(p.steps() == 1 ? " step" : " steps").append(nl);
