@@ -62,9 +62,9 @@ final class BenchCommand implements Callable<Integer> {
     String lmHead;
     @Option(names = "--json", description = "print one JSON object")
     boolean json;
-    @Option(names = "--profile", description = "after the timed runs, decode -n tokens once more with each operation "
-            + "timed, and show where a step's time goes (device backends wait for each operation, so this run is slower "
-            + "and not part of the tg figure)")
+    @Option(names = "--profile", description = "after the timed runs, prefill -p and decode -n tokens once more with "
+            + "each operation timed, and show where a step's time goes (device backends wait for each operation, so these "
+            + "runs are slower and not part of the pp and tg figures)")
     boolean profile;
     @Option(names = "--report", paramLabel = "FILE.html", description = "also write the results as a self-contained HTML page "
             + "with bar charts (no scripts or network; written atomically)")
