@@ -146,7 +146,9 @@ public final class HtmlReport {
     private static void profiles(StringBuilder h, BenchReport r) {
         for (ProfileTable.Phase phase : ProfileTable.Phase.values()) {
             if (r.results().stream().allMatch(b -> phase.of(b).isEmpty())) continue;
-            h.append("<h2>").append(e(phase.heading(r.config()))).append("</h2>\n");
+            String title = phase.title();
+            h.append("<h2>").append(e(Character.toUpperCase(title.charAt(0)) + title.substring(1))).append("</h2>\n")
+                    .append("<p class=\"muted\">").append(e(phase.note(r.config()))).append(".</p>\n");
             for (BackendResult b : r.results()) profile(h, b.backend(), phase.of(b));
         }
     }

@@ -30,10 +30,20 @@ final class ProfileTable {
             return test + (this == PREFILL ? cfg.promptTokens() : cfg.genTokens());
         }
 
-        /** What the section says about its figures. */
+        /** The section's title: "decode steps by operation". */
+        String title() {
+            return label + " steps by operation";
+        }
+
+        /** Where its figures come from. */
+        String note(BenchConfig cfg) {
+            return "one more " + run(cfg) + " after the timed runs, each operation waited for and timed: slower than the "
+                    + test + " figure";
+        }
+
+        /** The text table's heading: the title and the note. */
         String heading(BenchConfig cfg) {
-            return label + " steps by operation (one more " + run(cfg) + " after the timed runs, each operation waited for "
-                    + "and timed: slower than the " + test + " figure)";
+            return title() + " (" + note(cfg) + ")";
         }
     }
 

@@ -58,8 +58,9 @@ class HtmlReportTest {
     void aProfiledBackendGetsItsTableOfOperations() throws Exception {
         String html = HtmlReport.render(SampleReports.report(List.of(SampleReports.profiled())));
         String text = parse(html).getDocumentElement().getTextContent();
-        assertTrue(text.contains("decode steps by operation (one more tg4 after the timed runs") && text.contains("cpu: 2.00 ms a step over 4 steps"), text);
-        assertFalse(text.contains("prefill steps by operation"), "no prefill profile, no prefill section");
+        assertTrue(html.contains("<h2>Decode steps by operation</h2>\n<p class=\"muted\">one more tg4 after the timed runs"), html);
+        assertTrue(text.contains("cpu: 2.00 ms a step over 4 steps"), text);
+        assertFalse(text.contains("Prefill steps by operation"), "no prefill profile, no prefill section");
         assertTrue(html.contains("<tr><td>lmHead</td><td>1</td><td>1.500</td><td>75.0%</td><td>1000.0</td></tr>"), html);
         assertTrue(html.contains("<tr><td>rmsNorm</td><td>2</td><td>0.500</td><td>25.0%</td><td>\u2014</td></tr>"), html);
         assertFalse(HtmlReport.render(SampleReports.mixed()).contains("by operation"), "no profile, no section");
