@@ -156,16 +156,13 @@ public final class HtmlReport {
     /** One backend's profile of one phase as a table (nothing for an empty one). */
     private static void profile(StringBuilder h, String backend, StepProfile p) {
         if (p.isEmpty()) return;
-        h.append("<h3>").append(e(backend)).append(": ").append(Units.fixed(p.millisPerStep(), 2))
-                .append(" ms a step over ").append(p.steps()).append(p.steps() == 1 ? " step" : " steps")
-                .append("</h3>\n<table class=\"results\">\n")
-                .append("<tr><th>operation</th><th>calls/step</th><th>ms/step</th><th>share</th><th>weights GB/s</th></tr>\n");
+        h.append("<h3>").append(e(ProfileTable.title(backend, p))).append("</h3>\n<table class=\"results\">\n<tr>");
+        for (String col : ProfileTable.HEADER) h.append("<th>").append(e(col)).append("</th>");
+        h.append("</tr>\n");
         for (StepProfile.Op op : p.ops()) {
-            double gbs = op.weightBytesPerSecond() / 1e9;
-            h.append("<tr><td>").append(e(op.name())).append("</td><td>").append(Units.fixed((double) op.calls() / p.steps(), 0))
-                    .append("</td><td>").append(Units.fixed(op.millisPerStep(p.steps()), 3)).append("</td><td>")
-                    .append(Units.fixed(100 * p.share(op), 1)).append("%</td><td>")
-                    .append(Double.isNaN(gbs) ? Units.NONE : Units.fixed(gbs, 1)).append("</td></tr>\n");
+            h.append("<tr>");
+            for (String cell : ProfileTable.cells(p, op)) h.append("<td>").append(e(cell)).append("</td>");
+            h.append("</tr>\n");
         }
         h.append("</table>\n");
     }

@@ -62,20 +62,30 @@ final class ProfileTable {
         }
     }
 
-    /** Appends {@code p} under the heading {@code title}, every line indented by {@code indent}. */
-    private static void append(StringBuilder out, String title, StepProfile p, String indent) {
+    /** The columns of a profile's table (the text table's and the page's). */
+    static final String[] HEADER = {"operation", "calls/step", "ms/step", "share", "weights GB/s"};
+
+    /** A backend's profile heading: "cpu: 35.77 ms a step over 64 steps". */
+    static String title(String backend, StepProfile p) {
+        return backend + ": " + Units.fixed(p.millisPerStep(), 2) + " ms a step over " + p.steps()
+                + (p.steps() == 1 ? " step" : " steps");
+    }
+
+    /** One operation's cells, in {@link #HEADER}'s order. */
+    static String[] cells(StepProfile p, StepProfile.Op op) {
+        double gbs = op.weightBytesPerSecond() / 1e9;
+        return new String[]{op.name(), Units.fixed((double) op.calls() / p.steps(), 0), Units.fixed(op.millisPerStep(p.steps()), 3),
+                Units.fixed(100 * p.share(op), 1) + "%", Double.isNaN(gbs) ? Units.NONE : Units.fixed(gbs, 1)};
+    }
+
+    /** Appends {@code backend}'s profile {@code p}, every line indented by {@code indent}. */
+    private static void append(StringBuilder out, String backend, StepProfile p, String indent) {
         String nl = System.lineSeparator();
-        out.append(indent).append(title).append(": ").append(Units.fixed(p.millisPerStep(), 2)).append(" ms a step over ")
-                .append(p.steps()).append(p.steps() == 1 ? " step" : " steps").append(nl);
-        int width = "operation".length();
+        out.append(indent).append(title(backend, p)).append(nl);
+        int width = HEADER[0].length();
         for (StepProfile.Op op : p.ops()) width = Math.max(width, op.name().length());
         String row = indent + "  %-" + width + "s  %10s  %8s  %6s  %12s" + nl;
-        out.append(String.format(Locale.ROOT, row, "operation", "calls/step", "ms/step", "share", "weights GB/s"));
-        for (StepProfile.Op op : p.ops()) {
-            double gbs = op.weightBytesPerSecond() / 1e9;
-            out.append(String.format(Locale.ROOT, row, op.name(), Units.fixed((double) op.calls() / p.steps(), 0),
-                    Units.fixed(op.millisPerStep(p.steps()), 3), Units.fixed(100 * p.share(op), 1) + "%",
-                    Double.isNaN(gbs) ? Units.NONE : Units.fixed(gbs, 1)));
-        }
+        out.append(String.format(Locale.ROOT, row, (Object[]) HEADER));
+        for (StepProfile.Op op : p.ops()) out.append(String.format(Locale.ROOT, row, (Object[]) cells(p, op)));
     }
 }

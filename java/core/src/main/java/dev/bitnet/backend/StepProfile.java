@@ -45,12 +45,16 @@ public record StepProfile(int steps, List<Op> ops) {
 
     /** The time of all operations, in milliseconds per step. */
     public double millisPerStep() {
-        return steps == 0 ? 0 : ops.stream().mapToLong(Op::nanos).sum() / 1e6 / steps;
+        return steps == 0 ? 0 : totalNanos() / 1e6 / steps;
     }
 
     /** The share of the operations' time that {@code op} took, 0..1. */
     public double share(Op op) {
-        long total = ops.stream().mapToLong(Op::nanos).sum();
+        long total = totalNanos();
         return total == 0 ? 0 : (double) op.nanos() / total;
+    }
+
+    private long totalNanos() {
+        return ops.stream().mapToLong(Op::nanos).sum();
     }
 }
