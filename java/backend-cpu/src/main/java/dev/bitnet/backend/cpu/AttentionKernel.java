@@ -46,15 +46,22 @@ final class AttentionKernel {
     private static final VectorSpecies<Short> KH = VectorSpecies.of(short.class, KF.vectorShape());
     private static final int KEY_ROWS = 2 * KI.length();
 
-    /** A worker's buffers: scores of {@link #HEADS_PER_PASS} heads, scaled queries, value sums, one block's scores. */
+    /**
+     * A worker's buffers: scores of {@link #HEADS_PER_PASS} heads (head after head), the same as softmax weights
+     * interleaved (position after position), scaled queries, value sums, one block's scores.
+     */
     static final class Scratch {
         float[] scores = new float[0];
+        float[] weights = new float[0];
         float[] query = new float[0];
         float[] sums = new float[0];
         final float[] block = new float[2 * HEADS_PER_PASS * Math.max(KEY_ROWS, F.length())];
 
         void reserve(int positions, int headDim) {
-            if (scores.length < HEADS_PER_PASS * positions) scores = new float[Math.max(HEADS_PER_PASS * positions, 2 * scores.length)];
+            if (scores.length < HEADS_PER_PASS * positions) {
+                scores = new float[Math.max(HEADS_PER_PASS * positions, 2 * scores.length)];
+                weights = new float[scores.length];
+            }
             if (query.length < HEADS_PER_PASS * headDim) {
                 query = new float[HEADS_PER_PASS * headDim];
                 sums = new float[HEADS_PER_PASS * headDim];
@@ -111,38 +118,69 @@ final class AttentionKernel {
         for (int d = 0; d < headDim; d++) out[outOffset + d] *= inv;
     }
 
-    /** {@link #pass} for an f16 cache, reading two halves per int lane (see the class comment). */
+    /**
+     * {@link #pass} for an f16 cache, reading two halves per int lane (see the class comment). Its loops over
+     * dimensions and positions sit in small methods of their own: a pass that held them took C2 ~130 ms to compile,
+     * and it was compiled six times in a one-shot generation (on-stack replacements, then recompilations as the
+     * context grew past a vector length), ~0.75 s of a 2-core machine's first second of decoding.
+     */
     private static void passF16(Layer l, int token, int head, int k, int from, int to, float[] dst, int dstAt,
                                 float[] stats, int statsAt, Scratch scratch) {
         int headDim = l.headDim, kvHead = head / (l.heads / l.cache.spec.kvHeads());
-        int blockSize = l.batch.blockSize(), half = headDim / 2;
+        int blockSize = l.batch.blockSize();
         int[] table = l.batch.blockTables()[l.batch.seqIndex()[token]];
         int len = to - from; // scores[j * len + p - from]: head j, position p
-        float[] q = l.q, scores = scratch.scores, qs = scratch.query, sums = scratch.sums;
-        int base = token * l.qCols + head * headDim;
-        // the queries times 2^(112 - excess); heads past k repeat the last one
-        float amax = 0f;
-        for (int i = base; i < base + k * headDim; i++) amax = Math.max(amax, Math.abs(q[i]));
-        int excess = LmHeadKernel.excess(amax);
-        float pre = Math.scalb(1f, 112 - excess), scale = (float) (1.0 / Math.sqrt(headDim)) * Math.scalb(1f, excess);
-        for (int j = 0; j < HEADS_PER_PASS; j++) {
-            int src = base + Math.min(j, k - 1) * headDim;
-            for (int i = 0; i < headDim; i++) qs[j * headDim + i] = q[src + i] * pre;
-        }
+        float[] scores = scratch.scores, qs = scratch.query, sums = scratch.sums;
+        int excess = scaleQueries(l.q, token * l.qCols + head * headDim, k, headDim, qs);
+        float scale = (float) (1.0 / Math.sqrt(headDim)) * Math.scalb(1f, excess);
         for (int b = from / blockSize, p = 0; p < len; b++, p += blockSize) {
             short[] keys = (short[]) l.cache.keys(l.layer, kvHead, table[b]);
             int rows = Math.min(blockSize, len - p), at = l.cache.keyOffset(table[b]);
             if (blockSize % KEY_ROWS == 0) scoreBlockF16(keys, at, blockSize, rows, qs, headDim, scale, scores, p, len, scratch.block);
-            else scoreBlockScalar(keys, at, blockSize, rows, qs, 0, headDim, 2 * headDim, 3 * headDim, headDim, -112, scale, scores, p, len);
+            else scoreBlockScalar(keys, at, blockSize, rows, qs, 0, 1, 2, 3, HEADS_PER_PASS, headDim, -112, scale, scores, p, len);
         }
         // softmax weights times 2^112 (they meet values times 2^-112); rows of heads past k weigh nothing
         for (int j = 0; j < k; j++) softmax(scores, j * len, len, TWO_112, stats, stats == null ? 0 : statsAt + 2 * j);
         java.util.Arrays.fill(scores, k * len, HEADS_PER_PASS * len, 0f);
+        interleave(scores, len, scratch.weights);
         java.util.Arrays.fill(sums, 0, HEADS_PER_PASS * headDim, 0f);
         for (int b = from / blockSize, p = 0; p < len; b++, p += blockSize) {
             short[] values = (short[]) l.cache.values(l.layer, kvHead, table[b]);
-            sumBlock(values, l.cache.offset(table[b], 0), Math.min(blockSize, len - p), sums, headDim, scores, p, len);
+            sumBlock(values, l.cache.offset(table[b], 0), Math.min(blockSize, len - p), sums, headDim, scratch.weights, p);
         }
+        unsplit(sums, k, headDim, dst, dstAt);
+    }
+
+    /**
+     * The {@code k} queries from {@code q[base..]} times 2^(112 - excess), interleaved into {@code qs[d * 4 + j]}
+     * (head j, dimension d; heads past k repeat the last one), so that a dimension's four values are one load apart;
+     * returns excess, the part of 2^112 left to the scores for queries large enough to overflow.
+     */
+    private static int scaleQueries(float[] q, int base, int k, int headDim, float[] qs) {
+        float amax = 0f;
+        for (int i = base; i < base + k * headDim; i++) amax = Math.max(amax, Math.abs(q[i]));
+        int excess = LmHeadKernel.excess(amax);
+        float pre = Math.scalb(1f, 112 - excess);
+        for (int j = 0; j < HEADS_PER_PASS; j++) {
+            int src = base + Math.min(j, k - 1) * headDim;
+            for (int d = 0; d < headDim; d++) qs[d * HEADS_PER_PASS + j] = q[src + d] * pre;
+        }
+        return excess;
+    }
+
+    /** {@code weights[p * 4 + j] = scores[j * len + p]}: a position's four weights side by side for {@link #sumBlock}. */
+    private static void interleave(float[] scores, int len, float[] weights) {
+        for (int p = 0; p < len; p++) {
+            weights[HEADS_PER_PASS * p] = scores[p];
+            weights[HEADS_PER_PASS * p + 1] = scores[len + p];
+            weights[HEADS_PER_PASS * p + 2] = scores[2 * len + p];
+            weights[HEADS_PER_PASS * p + 3] = scores[3 * len + p];
+        }
+    }
+
+    /** The first k heads' split sums (even dimensions, then odd ones) back in order at {@code dst[dstAt..]}. */
+    private static void unsplit(float[] sums, int k, int headDim, float[] dst, int dstAt) {
+        int half = headDim / 2;
         for (int j = 0; j < k; j++) {
             for (int p = 0; p < half; p++) {
                 dst[dstAt + j * headDim + 2 * p] = sums[j * headDim + p];
@@ -152,8 +190,8 @@ final class AttentionKernel {
     }
 
     /**
-     * Scores of a block's rows [0, rows) (positions p.. of the range) for the four heads of {@code qs} (headDim values
-     * each, times 2^(112 - excess)): scores[j * len + p + row]. The block's keys are transposed ({@link CpuKvCache}):
+     * Scores of a block's rows [0, rows) (positions p.. of the range) for the four heads of {@code qs} (interleaved,
+     * see {@link #scaleQueries}): scores[j * len + p + row]. The block's keys are transposed ({@link CpuKvCache}):
      * for dimension d, its rows' halves lie side by side from {@code at + d * blockSize}, so one int-lane load holds
      * {@link #KEY_ROWS} rows, their even and odd rows widened apart, and each dimension adds one broadcast query
      * element times those rows: no horizontal sums per row. The sums of the even and odd rows, in separate
@@ -167,8 +205,9 @@ final class AttentionKernel {
             for (int d = 0, row = at + g; d < headDim; d++, row += blockSize) {
                 IntVector w = ShortVector.fromArray(KH, keys, row).reinterpretAsInts();
                 FloatVector even = LmHeadKernel.evenHalves(w), odd = LmHeadKernel.oddHalves(w);
-                FloatVector q0 = FloatVector.broadcast(KF, qs[d]), q1 = FloatVector.broadcast(KF, qs[headDim + d]);
-                FloatVector q2 = FloatVector.broadcast(KF, qs[2 * headDim + d]), q3 = FloatVector.broadcast(KF, qs[3 * headDim + d]);
+                int qd = HEADS_PER_PASS * d; // one base for the four loads: C2 kept four offsets on the stack before
+                FloatVector q0 = FloatVector.broadcast(KF, qs[qd]), q1 = FloatVector.broadcast(KF, qs[qd + 1]);
+                FloatVector q2 = FloatVector.broadcast(KF, qs[qd + 2]), q3 = FloatVector.broadcast(KF, qs[qd + 3]);
                 e0 = even.fma(q0, e0);
                 o0 = odd.fma(q0, o0);
                 e1 = even.fma(q1, e1);
@@ -220,19 +259,22 @@ final class AttentionKernel {
     }
 
     /**
-     * {@link #scoreBlock} one row at a time, for block sizes that are not a multiple of the vector's rows; keys are
-     * widened and multiplied by 2^{@code keyExponent} (-112 where the queries carry 2^112).
+     * {@link #scoreBlock} one row at a time, for block sizes that are not a multiple of the vector's rows: the four
+     * heads' dimension d at {@code q[qj + d * qStride]}; keys are widened and multiplied by 2^{@code keyExponent}
+     * (-112 where the queries carry 2^112).
      */
     private static void scoreBlockScalar(Object keys, int at, int blockSize, int rows, float[] q, int q0, int q1, int q2,
-                                         int q3, int headDim, int keyExponent, float scale, float[] scores, int p, int len) {
+                                         int q3, int qStride, int headDim, int keyExponent, float scale, float[] scores,
+                                         int p, int len) {
         for (int r = 0; r < rows; r++) {
             float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
             for (int d = 0; d < headDim; d++) {
                 float key = Math.scalb(get(keys, at + d * blockSize + r), keyExponent);
-                s0 += key * q[q0 + d];
-                s1 += key * q[q1 + d];
-                s2 += key * q[q2 + d];
-                s3 += key * q[q3 + d];
+                int qd = d * qStride;
+                s0 += key * q[q0 + qd];
+                s1 += key * q[q1 + qd];
+                s2 += key * q[q2 + qd];
+                s3 += key * q[q3 + qd];
             }
             scores[p + r] = s0 * scale;
             scores[len + p + r] = s1 * scale;
@@ -243,10 +285,11 @@ final class AttentionKernel {
 
     /**
      * Adds the value rows of positions p.. p + rows - 1 (consecutive rows of one block from {@code at}), weighted by
-     * each head's softmax weight (times 2^112), to the split sums of the four heads. A block's rows sit in L1, so
-     * the sums of one vector of pairs stay in registers over the block's rows and meet memory once per block.
+     * each head's softmax weight (times 2^112, interleaved: {@code weights[4 * position + j]}), to the split sums of
+     * the four heads. A block's rows sit in L1, so the sums of one vector of pairs stay in registers over the block's
+     * rows and meet memory once per block.
      */
-    private static void sumBlock(short[] values, int at, int rows, float[] sums, int headDim, float[] scores, int p, int len) {
+    private static void sumBlock(short[] values, int at, int rows, float[] sums, int headDim, float[] weights, int p) {
         int half = headDim / 2, bound = I.loopBound(half), step = I.length();
         int i = 0;
         for (; i < bound; i += step) {
@@ -254,8 +297,9 @@ final class AttentionKernel {
             for (int r = 0; r < rows; r++) {
                 IntVector w = ShortVector.fromArray(H, values, at + r * headDim + 2 * i).reinterpretAsInts();
                 FloatVector even = LmHeadKernel.evenHalves(w), odd = LmHeadKernel.oddHalves(w);
-                FloatVector w0 = FloatVector.broadcast(F, scores[p + r]), w1 = FloatVector.broadcast(F, scores[len + p + r]);
-                FloatVector w2 = FloatVector.broadcast(F, scores[2 * len + p + r]), w3 = FloatVector.broadcast(F, scores[3 * len + p + r]);
+                int wr = HEADS_PER_PASS * (p + r);
+                FloatVector w0 = FloatVector.broadcast(F, weights[wr]), w1 = FloatVector.broadcast(F, weights[wr + 1]);
+                FloatVector w2 = FloatVector.broadcast(F, weights[wr + 2]), w3 = FloatVector.broadcast(F, weights[wr + 3]);
                 e0 = even.fma(w0, e0);
                 o0 = odd.fma(w0, o0);
                 e1 = even.fma(w1, e1);
@@ -279,7 +323,7 @@ final class AttentionKernel {
                 float even = Math.scalb(Float.float16ToFloat(values[at + r * headDim + 2 * i]), -112);
                 float odd = Math.scalb(Float.float16ToFloat(values[at + r * headDim + 2 * i + 1]), -112);
                 for (int j = 0; j < HEADS_PER_PASS; j++) {
-                    float wj = scores[j * len + p + r];
+                    float wj = weights[HEADS_PER_PASS * (p + r) + j];
                     sums[j * headDim + i] += wj * even;
                     sums[j * headDim + half + i] += wj * odd;
                 }
@@ -310,7 +354,7 @@ final class AttentionKernel {
             Object keys = l.cache.keys(l.layer, kvHead, table[b]);
             int rows = Math.min(blockSize, len - p), at = l.cache.keyOffset(table[b]);
             if (blockSize % F.length() == 0) scoreBlock(keys, at, blockSize, rows, q, q0, q1, q2, q3, headDim, scale, scores, p, len, blockScores);
-            else scoreBlockScalar(keys, at, blockSize, rows, q, q0, q1, q2, q3, headDim, 0, scale, scores, p, len);
+            else scoreBlockScalar(keys, at, blockSize, rows, q, q0, q1, q2, q3, 1, headDim, 0, scale, scores, p, len);
         }
         for (int j = 0; j < k; j++) softmax(scores, j * len, len, 1f, stats, stats == null ? 0 : statsAt + 2 * j);
         for (int j = 0; j < k; j++) java.util.Arrays.fill(dst, dstAt + j * headDim, dstAt + (j + 1) * headDim, 0f);
