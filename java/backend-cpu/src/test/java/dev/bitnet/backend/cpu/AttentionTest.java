@@ -135,6 +135,73 @@ class AttentionTest {
         }
     }
 
+    /**
+     * One prompt step of two sequences: 19 tokens of a new one and 11 more of one with 30 positions in the cache,
+     * 16-position blocks (the vector path), 1-3 threads: each token sees its own sequence's blocks up to itself.
+     */
+    @Test
+    void promptsOfTwoSequencesInOneStepMatchTheFormula() {
+        int block = 16, context = 30, newLen = 19, more = 11;
+        int[][] tables = {{3, 0}, {4, 1, 2}};
+        Shape[] shapes = {new Shape(20, 5, 128), new Shape(8, 2, 20)};
+        for (Shape s : shapes) {
+            for (KvType type : KvType.values()) {
+                for (int threads = 1; threads <= 3; threads++) {
+                    SplittableRandom rnd = new SplittableRandom(s.heads() * 13L + threads);
+                    int kvDim = s.kvHeads() * s.headDim(), qDim = s.heads() * s.headDim();
+                    float[][] keys = {new float[newLen * kvDim], new float[(context + more) * kvDim]};
+                    float[][] values = {new float[newLen * kvDim], new float[(context + more) * kvDim]};
+                    try (CpuBackend b = new CpuBackend(threads);
+                         KvCache cache = b.allocKvCache(new KvCacheSpec(1, s.kvHeads(), s.headDim(), block, 5, type))) {
+                        b.beginStep(ForwardBatch.single(new int[context], 0, tables[1], block));
+                        storeRandom(b, cache, context, kvDim, rnd, type, keys[1], values[1], 0);
+                        int n = newLen + more;
+                        int[] positions = new int[n], seq = new int[n];
+                        for (int i = 0; i < n; i++) {
+                            seq[i] = i < newLen ? 0 : 1;
+                            positions[i] = i < newLen ? i : context + i - newLen;
+                        }
+                        b.beginStep(new ForwardBatch(new int[n], positions, seq, tables, new int[]{newLen - 1, n - 1}, block));
+                        float[] k = new float[n * kvDim], v = new float[n * kvDim];
+                        storeRandom(b, cache, n, kvDim, rnd, type, k, v, 0);
+                        System.arraycopy(k, 0, keys[0], 0, newLen * kvDim);
+                        System.arraycopy(v, 0, values[0], 0, newLen * kvDim);
+                        System.arraycopy(k, newLen * kvDim, keys[1], context * kvDim, more * kvDim);
+                        System.arraycopy(v, newLen * kvDim, values[1], context * kvDim, more * kvDim);
+                        CpuTensors.Floats q = (CpuTensors.Floats) b.allocActivations(n, qDim);
+                        CpuTensors.Floats out = (CpuTensors.Floats) b.allocActivations(n, qDim);
+                        fill(q.data(), rnd, 1f, false);
+                        b.attention(q, cache, 0, s.heads(), s.headDim(), out);
+                        for (int t = 0; t < n; t++) {
+                            for (int h = 0; h < s.heads(); h++) {
+                                double[] expected = formula(q.data(), t * qDim + h * s.headDim(), keys[seq[t]], values[seq[t]],
+                                        h / (s.heads() / s.kvHeads()) * s.headDim(), kvDim, positions[t] + 1, s.headDim());
+                                for (int i = 0; i < s.headDim(); i++) {
+                                    assertEquals(expected[i], out.data()[t * qDim + h * s.headDim() + i], 1e-5,
+                                            s + " " + type + ", " + threads + " threads, token " + t + ", head " + h + ", value " + i);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Stores random keys and values for the step's n tokens; copies them, rounded as the cache holds them, to keys[at..]. */
+    private static void storeRandom(CpuBackend b, KvCache cache, int n, int kvDim, SplittableRandom rnd, KvType type,
+                                    float[] keys, float[] values, int at) {
+        CpuTensors.Floats k = (CpuTensors.Floats) b.allocActivations(n, kvDim);
+        CpuTensors.Floats v = (CpuTensors.Floats) b.allocActivations(n, kvDim);
+        fill(k.data(), rnd, 1f, false);
+        fill(v.data(), rnd, 1f, false);
+        b.storeKv(cache, 0, k, v);
+        for (int i = 0; i < n * kvDim; i++) {
+            keys[at + i] = round(k.data()[i], type);
+            values[at + i] = round(v.data()[i], type);
+        }
+    }
+
     /** softmax(q·k_p / sqrt(d)) · v_p over positions 0..len-1 of one KV head. */
     private static double[] formula(float[] q, int qAt, float[] keys, float[] values, int kvAt, int kvDim, int len, int d) {
         double[] score = new double[len];
