@@ -1,6 +1,7 @@
 /*
- * libbitnet_cpu: the cpu-native backend's matrix kernels, bound from Java with the FFM API
- * (dev.bitnet.backend.cpu.LibBitnetCpu). Everything else of the backend (norms, RoPE, attention, threads) is Java.
+ * libbitnet_cpu: the cpu-native backend's matrix kernels and the block products of its attention over an f16 KV
+ * cache, bound from Java with the FFM API (dev.bitnet.backend.cpu.LibBitnetCpu). Everything else of the backend
+ * (norms, RoPE, softmax, threads) is Java.
  *
  * One library for every x86-64 CPU: each kernel exists for AVX-512 VNNI (vpdpbusd), AVX2 (vpmaddubsw + vpmaddwd)
  * and plain C; the caller asks bitnet_cpu_supports() (CPUID) and names the set in every call. Other architectures
@@ -21,6 +22,7 @@
  * vpmaddubsw / vpdpbusd multiply (unsigned byte x signed byte); vpmaddubsw adds pairs into int16 (|.| <= 512, no
  * saturation) and four groups of one block stay below 2048 before vpmaddwd widens them to int32.
  */
+#include <math.h>
 #include <stdint.h>
 #include <string.h>
 #if defined(__x86_64__)
@@ -80,6 +82,38 @@ static void f16_rows_c(const uint16_t *e, int cols, int from, int to, const floa
             for (int c = 0; c < cols; c++) sum += half_to_float(e[(int64_t) r * cols + c]) * x[(int64_t) k * cols + c];
             out[(int64_t) k * outStride + r] = sum;
         }
+}
+
+/*
+ * Attention over an f16 KV cache, in the Java backend's layout (CpuKvCache): a run of consecutive blocks of bs
+ * positions; keys transposed within a block (dimension d of row r at keys[blk * bs * headDim + d * bs + r]), values
+ * as rows (row r's headDim halves at values[r * headDim]). Four query heads at a time: queries interleaved (head j's
+ * dimension d at q[4d + j]), scores head after head (scores[j * stride + r]), softmax weights interleaved (w[4r + j]).
+ * Every score is one fma chain over dimensions 0.. and every value sum one chain over a block's rows 0.., added to
+ * the running sum block by block: the order of the Java kernel (AttentionKernel), so both give the same bits.
+ */
+static void attn_scores_c(const uint16_t *keys, int bs, int rows, const float *q, int headDim, float scale,
+                          float *scores, int stride) {
+    for (int r = 0; r < rows; r++) {
+        const uint16_t *k = keys + (int64_t) (r / bs) * bs * headDim + r % bs;
+        for (int j = 0; j < 4; j++) {
+            float acc = 0;
+            for (int d = 0; d < headDim; d++) acc = fmaf(half_to_float(k[(int64_t) d * bs]), q[4 * d + j], acc);
+            scores[(int64_t) j * stride + r] = acc * scale;
+        }
+    }
+}
+
+static void attn_sums_c(const uint16_t *values, int bs, int rows, const float *w, int headDim, float *sums) {
+    for (int b0 = 0; b0 < rows; b0 += bs) {
+        int n = rows - b0 < bs ? rows - b0 : bs;
+        for (int j = 0; j < 4; j++)
+            for (int d = 0; d < headDim; d++) {
+                float acc = 0;
+                for (int r = b0; r < b0 + n; r++) acc = fmaf(half_to_float(values[(int64_t) r * headDim + d]), w[4 * r + j], acc);
+                sums[j * headDim + d] += acc;
+            }
+    }
 }
 
 #if defined(__x86_64__)
@@ -210,6 +244,61 @@ AVX2 static __attribute__((noinline)) void ternary_group_avx2(
 }
 
 DEFINE_TERNARY_ROWS(ternary_rows_avx2, AVX2, ternary_row_avx2, ternary_group_avx2, NO_GROUP2, 0, 32, 4)
+
+/* attn_scores_c for bs % 16 == 0: 16 rows (two vectors of 8, F16C) x 4 heads a dimension, eight fma chains in named
+ * registers (an array of accumulators made GCC store them to the stack every dimension: 1.6x slower). */
+#define ATTN_FMA4(lo, hi, w, A)                                                                                        \
+    do {                                                                                                              \
+        __m256 w0 = _mm256_broadcast_ss((w)), w1 = _mm256_broadcast_ss((w) + 1);                                      \
+        __m256 w2 = _mm256_broadcast_ss((w) + 2), w3 = _mm256_broadcast_ss((w) + 3);                                  \
+        A##0 = _mm256_fmadd_ps(lo, w0, A##0); A##1 = _mm256_fmadd_ps(hi, w0, A##1);                                   \
+        A##2 = _mm256_fmadd_ps(lo, w1, A##2); A##3 = _mm256_fmadd_ps(hi, w1, A##3);                                   \
+        A##4 = _mm256_fmadd_ps(lo, w2, A##4); A##5 = _mm256_fmadd_ps(hi, w2, A##5);                                   \
+        A##6 = _mm256_fmadd_ps(lo, w3, A##6); A##7 = _mm256_fmadd_ps(hi, w3, A##7);                                   \
+    } while (0)
+AVX2 static void attn_scores_avx2(const uint16_t *keys, int bs, int rows, const float *q, int headDim, float scale,
+                                  float *scores, int stride) {
+    const __m256 s = _mm256_set1_ps(scale);
+    for (int r0 = 0; r0 < rows; r0 += 16) {
+        const uint16_t *k = keys + (int64_t) (r0 / bs) * bs * headDim + r0 % bs;
+        __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+        for (int d = 0; d < headDim; d++, k += bs) {
+            __m256 lo = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *) k));
+            __m256 hi = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *) (k + 8)));
+            ATTN_FMA4(lo, hi, q + 4 * d, a);
+        }
+        __m256 out[8] = {a0, a1, a2, a3, a4, a5, a6, a7};
+        int n = rows - r0 < 16 ? rows - r0 : 16;
+        for (int j = 0; j < 4; j++) {
+            float row[16];
+            _mm256_storeu_ps(row, _mm256_mul_ps(out[2 * j], s));
+            _mm256_storeu_ps(row + 8, _mm256_mul_ps(out[2 * j + 1], s));
+            memcpy(scores + (int64_t) j * stride + r0, row, sizeof(float) * n);
+        }
+    }
+}
+
+/* attn_sums_c for headDim % 16 == 0: 16 dimensions x 4 heads (eight fma chains) over a block's rows. */
+AVX2 static void attn_sums_avx2(const uint16_t *values, int bs, int rows, const float *w, int headDim, float *sums) {
+    for (int b0 = 0; b0 < rows; b0 += bs) {
+        int n = rows - b0 < bs ? rows - b0 : bs;
+        for (int i = 0; i < headDim; i += 16) {
+            __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+            const uint16_t *v = values + (int64_t) b0 * headDim + i;
+            for (int r = b0; r < b0 + n; r++, v += headDim) {
+                __m256 lo = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *) v));
+                __m256 hi = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *) (v + 8)));
+                ATTN_FMA4(lo, hi, w + 4 * r, a);
+            }
+            __m256 acc[8] = {a0, a1, a2, a3, a4, a5, a6, a7};
+            for (int j = 0; j < 4; j++) {
+                float *o = sums + j * headDim + i;
+                _mm256_storeu_ps(o, _mm256_add_ps(_mm256_loadu_ps(o), acc[2 * j]));
+                _mm256_storeu_ps(o + 8, _mm256_add_ps(_mm256_loadu_ps(o + 8), acc[2 * j + 1]));
+            }
+        }
+    }
+}
 
 /* Logits from f16 rows: each row is read once for all n hidden states. cols % 8 tail in plain C. */
 AVX2 static void f16_rows_avx2(const uint16_t *e, int cols, int from, int to, const float *x, int n, float *out,
@@ -516,4 +605,40 @@ void bitnet_cpu_f16_rows(int isa, const uint16_t *e, int cols, int from, int to,
 void bitnet_cpu_i8_rows(int isa, const int8_t *m, const float *scales, int cols, int from, int to, const float *x,
                         int n, float *out, int outStride) {
     SETS[isa].i8(m, scales, cols, from, to, x, n, out, outStride);
+}
+
+/*
+ * Attention over an f16 KV cache (layout above attn_scores_c): scores[j * stride + r] = scale * sum_d key[r][d] * q[4d
+ * + j] for the rows [0, rows) of a run of blocks of bs positions, and sums[j * headDim + d] += sum_r w[4r + j] *
+ * value[r][d]. The AVX-512 set uses the AVX2 code (its cost is the f16 conversion and the fmas, not the width). The
+ * vector code needs bs % 16 == 0 and headDim % 16 == 0 (bitnet_cpu_attn_supports says whether it runs); otherwise
+ * these run in plain C, much slower than the Java backend's Vector API kernel, which callers use instead.
+ */
+int bitnet_cpu_attn_supports(int isa, int bs, int headDim) {
+#if defined(__x86_64__)
+    return isa != 2 && bs % 16 == 0 && headDim % 16 == 0;
+#else
+    return 0;
+#endif
+}
+
+void bitnet_cpu_attn_scores(int isa, const uint16_t *keys, int bs, int rows, const float *q, int headDim, float scale,
+                            float *scores, int stride) {
+#if defined(__x86_64__)
+    if (bitnet_cpu_attn_supports(isa, bs, headDim)) {
+        attn_scores_avx2(keys, bs, rows, q, headDim, scale, scores, stride);
+        return;
+    }
+#endif
+    attn_scores_c(keys, bs, rows, q, headDim, scale, scores, stride);
+}
+
+void bitnet_cpu_attn_sums(int isa, const uint16_t *values, int bs, int rows, const float *w, int headDim, float *sums) {
+#if defined(__x86_64__)
+    if (bitnet_cpu_attn_supports(isa, bs, headDim)) {
+        attn_sums_avx2(values, bs, rows, w, headDim, sums);
+        return;
+    }
+#endif
+    attn_sums_c(values, bs, rows, w, headDim, sums);
 }

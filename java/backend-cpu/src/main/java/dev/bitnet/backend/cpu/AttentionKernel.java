@@ -72,9 +72,44 @@ final class AttentionKernel {
     private AttentionKernel() {
     }
 
-    /** One layer's attention inputs: the step, the cache, the queries ({@code qCols} per token) and the shape. */
-    record Layer(ForwardBatch batch, CpuKvCache cache, int layer, float[] q, int qCols, int heads, int headDim) {
+    /**
+     * One layer's attention inputs: the step, the cache, the queries ({@code qCols} per token), the shape, and the
+     * block products for an f16 cache ({@link #VECTOR} or libbitnet_cpu's, where they take the shape).
+     */
+    record Layer(ForwardBatch batch, CpuKvCache cache, int layer, float[] q, int qCols, int heads, int headDim,
+                 AttentionBlocks blocks) {
     }
+
+    /** The f16 block products of this class: halves read as their value times 2^-112 (see the class comment). */
+    static final AttentionBlocks VECTOR = new AttentionBlocks() {
+        @Override
+        public int exponent() {
+            return 112;
+        }
+
+        @Override
+        public boolean splitSums() {
+            return true;
+        }
+
+        @Override
+        public boolean supports(int blockSize, int headDim) {
+            return blockSize % KEY_ROWS == 0;
+        }
+
+        @Override
+        public void scores(short[] keys, int at, int blockSize, int rows, float[] qs, int headDim, float scale,
+                           float[] scores, int p, int len, float[] tmp) {
+            for (int r = 0; r < rows; r += blockSize) {
+                scoreBlockF16(keys, at + r * headDim, blockSize, Math.min(blockSize, rows - r), qs, headDim, scale, scores, p + r, len, tmp);
+            }
+        }
+
+        @Override
+        public void sums(short[] values, int at, int blockSize, int rows, float[] sums, int headDim, float[] weights, int p) {
+            for (int r = 0; r < rows; r += blockSize) sumBlock(values, at + r * headDim, Math.min(blockSize, rows - r), sums, headDim, weights, p + r);
+        }
+    };
 
     /**
      * Query heads [firstHead, firstHead + count) of {@code token}, all of one KV head, over positions [from, to) of
@@ -128,39 +163,53 @@ final class AttentionKernel {
                                 float[] stats, int statsAt, Scratch scratch) {
         int headDim = l.headDim, kvHead = head / (l.heads / l.cache.spec.kvHeads());
         int blockSize = l.batch.blockSize();
+        AttentionBlocks blocks = l.blocks.supports(blockSize, headDim) ? l.blocks : VECTOR;
+        boolean vectorScores = blocks.supports(blockSize, headDim); // else VECTOR's scalar fallback
         int[] table = l.batch.blockTables()[l.batch.seqIndex()[token]];
         int len = to - from; // scores[j * len + p - from]: head j, position p
         float[] scores = scratch.scores, qs = scratch.query, sums = scratch.sums;
-        int excess = scaleQueries(l.q, token * l.qCols + head * headDim, k, headDim, qs);
+        int excess = scaleQueries(l.q, token * l.qCols + head * headDim, k, headDim, blocks.exponent(), qs);
         float scale = (float) (1.0 / Math.sqrt(headDim)) * Math.scalb(1f, excess);
-        for (int b = from / blockSize, p = 0; p < len; b++, p += blockSize) {
+        int blocksInRange = (len + blockSize - 1) / blockSize, first = from / blockSize;
+        for (int b = first, p = 0; p < len; ) { // runs of blocks that lie one after the other in a slab
+            int n = l.cache.run(table, b, first + blocksInRange - b), rows = Math.min(n * blockSize, len - p);
             short[] keys = (short[]) l.cache.keys(l.layer, kvHead, table[b]);
-            int rows = Math.min(blockSize, len - p), at = l.cache.keyOffset(table[b]);
-            if (blockSize % KEY_ROWS == 0) scoreBlockF16(keys, at, blockSize, rows, qs, headDim, scale, scores, p, len, scratch.block);
-            else scoreBlockScalar(keys, at, blockSize, rows, qs, 0, 1, 2, 3, HEADS_PER_PASS, headDim, -112, scale, scores, p, len);
+            int at = l.cache.keyOffset(table[b]);
+            if (vectorScores) blocks.scores(keys, at, blockSize, rows, qs, headDim, scale, scores, p, len, scratch.block);
+            else for (int r = 0; r < rows; r += blockSize) { // keys of consecutive blocks lie blockSize * headDim apart
+                scoreBlockScalar(keys, at + r * headDim, blockSize, Math.min(blockSize, rows - r), qs, 0, 1, 2, 3,
+                        HEADS_PER_PASS, headDim, -blocks.exponent(), scale, scores, p + r, len);
+            }
+            b += n;
+            p += n * blockSize;
         }
-        // softmax weights times 2^112 (they meet values times 2^-112); rows of heads past k weigh nothing
-        for (int j = 0; j < k; j++) softmax(scores, j * len, len, TWO_112, stats, stats == null ? 0 : statsAt + 2 * j);
+        // softmax weights times 2^exponent (they meet values read without it); rows of heads past k weigh nothing
+        float factor = Math.scalb(1f, blocks.exponent());
+        for (int j = 0; j < k; j++) softmax(scores, j * len, len, factor, stats, stats == null ? 0 : statsAt + 2 * j);
         java.util.Arrays.fill(scores, k * len, HEADS_PER_PASS * len, 0f);
         interleave(scores, len, scratch.weights);
         java.util.Arrays.fill(sums, 0, HEADS_PER_PASS * headDim, 0f);
-        for (int b = from / blockSize, p = 0; p < len; b++, p += blockSize) {
+        for (int b = first, p = 0; p < len; ) {
+            int n = l.cache.run(table, b, first + blocksInRange - b), rows = Math.min(n * blockSize, len - p);
             short[] values = (short[]) l.cache.values(l.layer, kvHead, table[b]);
-            sumBlock(values, l.cache.offset(table[b], 0), Math.min(blockSize, len - p), sums, headDim, scratch.weights, p);
+            blocks.sums(values, l.cache.offset(table[b], 0), blockSize, rows, sums, headDim, scratch.weights, p);
+            b += n;
+            p += n * blockSize;
         }
-        unsplit(sums, k, headDim, dst, dstAt);
+        if (blocks.splitSums()) unsplit(sums, k, headDim, dst, dstAt);
+        else System.arraycopy(sums, 0, dst, dstAt, k * headDim);
     }
 
     /**
-     * The {@code k} queries from {@code q[base..]} times 2^(112 - excess), interleaved into {@code qs[d * 4 + j]}
+     * The {@code k} queries from {@code q[base..]} times 2^(exponent - excess), interleaved into {@code qs[d * 4 + j]}
      * (head j, dimension d; heads past k repeat the last one), so that a dimension's four values are one load apart;
-     * returns excess, the part of 2^112 left to the scores for queries large enough to overflow.
+     * returns excess, the part of the scaling left to the scores for queries large enough to overflow.
      */
-    private static int scaleQueries(float[] q, int base, int k, int headDim, float[] qs) {
+    private static int scaleQueries(float[] q, int base, int k, int headDim, int exponent, float[] qs) {
         float amax = 0f;
         for (int i = base; i < base + k * headDim; i++) amax = Math.max(amax, Math.abs(q[i]));
         int excess = LmHeadKernel.excess(amax);
-        float pre = Math.scalb(1f, 112 - excess);
+        float pre = Math.scalb(1f, exponent - excess);
         for (int j = 0; j < HEADS_PER_PASS; j++) {
             int src = base + Math.min(j, k - 1) * headDim;
             for (int d = 0; d < headDim; d++) qs[d * HEADS_PER_PASS + j] = q[src + d] * pre;

@@ -191,7 +191,8 @@ public final class CpuBackend implements Backend {
             rangeSums = new float[tokens * heads * split * headDim];
             rangeStats = new float[tokens * heads * split * 2];
         }
-        AttentionKernel.Layer l = new AttentionKernel.Layer(batch, c, layer, f(q), q.cols(), heads, headDim);
+        AttentionKernel.Layer l = new AttentionKernel.Layer(batch, c, layer, f(q), q.cols(), heads, headDim,
+                kernels.attentionBlocks());
         pool.run(tokens * kvHeads * split, (from, to, worker) -> {
             for (int t = from; t < to; t++) {
                 int token = t / (kvHeads * split), kvHead = t / split % kvHeads, part = t % split, head = kvHead * group;

@@ -60,6 +60,16 @@ final class CpuKvCache implements KvCache {
         return slab(values, layer, kvHead, block);
     }
 
+    /**
+     * How many of the blocks {@code table[b], table[b + 1], ...} (at most {@code most}) follow each other in one slab,
+     * so that their keys and values are each one stretch of an array (a run).
+     */
+    int run(int[] table, int b, int most) {
+        int first = table[b], n = 1;
+        while (n < most && table[b + n] == first + n && (first + n) / SLAB_BLOCKS == first / SLAB_BLOCKS) n++;
+        return n;
+    }
+
     /** Where value row {@code row} of physical block {@code block} (headDim values) starts in its slab. */
     int offset(int block, int row) {
         return (block % SLAB_BLOCKS * spec.blockSize() + row) * spec.headDim();

@@ -25,7 +25,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 /**
  * The binding of libbitnet_cpu ({@code kernels/cpu/bitnet_cpu.c}, built by {@code cmake/}) through the JDK's FFM
  * API: no JNI glue to generate or compile, and with {@link Linker.Option#critical} the kernels read the Java arrays
- * of activations in place. The library travels in this module's jar ({@code native/<os>-<arch>/}) and is copied to
+ * of activations and of the KV cache in place. The library travels in this module's jar ({@code native/<os>-<arch>/}) and is copied to
  * a temporary file to be loaded; {@code BITNET_CPU_NATIVE_LIB} names another copy.
  *
  * <p>Every kernel takes the kernel set to use ({@link Isa}); the packed weight layout depends on it.
@@ -53,11 +53,12 @@ final class LibBitnetCpu {
     // static finals, so the JIT treats the handles as constants and inlines the downcalls
     private static final MethodHandle SUPPORTS = LOADED.supports, BLOCK_COLS = LOADED.blockCols,
             PACKED_BYTES = LOADED.packedBytes, PACK = LOADED.pack,
-            TERNARY_ROWS = LOADED.ternaryRows, F16_ROWS = LOADED.f16Rows, I8_ROWS = LOADED.i8Rows;
+            TERNARY_ROWS = LOADED.ternaryRows, F16_ROWS = LOADED.f16Rows, I8_ROWS = LOADED.i8Rows,
+            ATTN_SUPPORTS = LOADED.attnSupports, ATTN_SCORES = LOADED.attnScores, ATTN_SUMS = LOADED.attnSums;
 
     private record Loaded(MethodHandle supports, MethodHandle blockCols, MethodHandle packedBytes, MethodHandle pack,
-                          MethodHandle ternaryRows,
-                          MethodHandle f16Rows, MethodHandle i8Rows, String failure) {
+                          MethodHandle ternaryRows, MethodHandle f16Rows, MethodHandle i8Rows,
+                          MethodHandle attnSupports, MethodHandle attnScores, MethodHandle attnSums, String failure) {
     }
 
     private LibBitnetCpu() {
@@ -133,6 +134,38 @@ final class LibBitnetCpu {
         }
     }
 
+    /** Whether {@link #attnScores} and {@link #attnSums} run vector code for this block size and head dimension. */
+    static boolean attnSupports(Isa isa, int blockSize, int headDim) {
+        try {
+            return (int) ATTN_SUPPORTS.invokeExact(isa.ordinal(), blockSize, headDim) != 0;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * {@code scores[j * stride + r] = scale * Σ_d key[r][d] * q[4d + j]} for rows [0, rows) of a run of blocks of
+     * {@code blockSize} positions from {@code keys} (f16, transposed per block as {@link CpuKvCache} stores them).
+     */
+    static void attnScores(Isa isa, MemorySegment keys, int blockSize, int rows, MemorySegment q, int headDim, float scale,
+                           MemorySegment scores, int stride) {
+        try {
+            ATTN_SCORES.invokeExact(isa.ordinal(), keys, blockSize, rows, q, headDim, scale, scores, stride);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code sums[j * headDim + d] += Σ_r w[4r + j] * value[r][d]} over rows [0, rows) of a run of blocks (f16 rows). */
+    static void attnSums(Isa isa, MemorySegment values, int blockSize, int rows, MemorySegment w, int headDim,
+                         MemorySegment sums) {
+        try {
+            ATTN_SUMS.invokeExact(isa.ordinal(), values, blockSize, rows, w, headDim, sums);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
     private static RuntimeException rethrow(Throwable t) {
         if (t instanceof RuntimeException r) return r;
         if (t instanceof Error e) throw e;
@@ -172,14 +205,21 @@ final class LibBitnetCpu {
             MethodHandle i8 = linker.downcallHandle(find(lib, "bitnet_cpu_i8_rows"),
                     FunctionDescriptor.ofVoid(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT,
                             ADDRESS, JAVA_INT), critical);
-            return new Loaded(supports, blockCols, packedBytes, pack, ternary, f16, i8, null);
+            MethodHandle attnSupports = linker.downcallHandle(find(lib, "bitnet_cpu_attn_supports"),
+                    FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+            MethodHandle attnScores = linker.downcallHandle(find(lib, "bitnet_cpu_attn_scores"),
+                    FunctionDescriptor.ofVoid(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_FLOAT, ADDRESS,
+                            JAVA_INT), critical);
+            MethodHandle attnSums = linker.downcallHandle(find(lib, "bitnet_cpu_attn_sums"),
+                    FunctionDescriptor.ofVoid(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS), critical);
+            return new Loaded(supports, blockCols, packedBytes, pack, ternary, f16, i8, attnSupports, attnScores, attnSums, null);
         } catch (IOException | RuntimeException | LinkageError e) {
             return failed("libbitnet_cpu could not be loaded: " + e.getMessage());
         }
     }
 
     private static Loaded failed(String why) {
-        return new Loaded(null, null, null, null, null, null, null, why);
+        return new Loaded(null, null, null, null, null, null, null, null, null, null, why);
     }
 
     private static MemorySegment find(SymbolLookup lib, String name) {

@@ -5,7 +5,7 @@ import dev.bitnet.quant.TernaryMatrix;
 
 /**
  * The CPU backend's matrix products, the part of a step that reads the weights: BitLinear's ternary rows and the LM
- * head's rows. {@link VectorKernels} (JDK Vector API, the portable default) and {@link NativeKernels}
+ * head's rows (and the products of attention over an f16 cache, {@link #attentionBlocks}). {@link VectorKernels} (JDK Vector API, the portable default) and {@link NativeKernels}
  * (libbitnet_cpu, the {@code cpu-native} backend) implement it; everything else of the backend is shared.
  *
  * <p>A kernel object holds the current step's prepared activations, so calls come in this order from one step at a
@@ -52,4 +52,9 @@ interface MatrixKernels {
 
     /** {@code out[k * vocab + v]} for vocabulary rows [from, to) and each prepared hidden state k. */
     void headRows(Tensor head, int from, int to, float[] out);
+
+    /** The block products of attention over an f16 KV cache: the Vector API's unless overridden. */
+    default AttentionBlocks attentionBlocks() {
+        return AttentionKernel.VECTOR;
+    }
 }

@@ -8,12 +8,14 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * {@link MatrixKernels} in libbitnet_cpu ({@link LibBitnetCpu}): int8 dot-product instructions the Vector API does
- * not expose (AVX-512 VNNI {@code vpdpbusd}, AVX2 {@code vpmaddubsw}), F16C conversion for the f16 LM head. Weights
+ * not expose (AVX-512 VNNI {@code vpdpbusd}, AVX2 {@code vpmaddubsw}), F16C conversion for the f16 LM head and the
+ * f16 KV cache's attention products. Weights
  * live in native memory of this object's arena, freed by {@link #close}; activations are Java arrays that the
  * kernels read in place.
  */
 final class NativeKernels implements MatrixKernels, AutoCloseable {
     private final LibBitnetCpu.Isa isa;
+    private final NativeAttentionBlocks attention;
     private final int blockCols;
     private final Arena arena = Arena.ofShared();
     // per-step quantised tokens: tokens rows of paddedCols int8 (zero past cols), their scales and sums
@@ -27,6 +29,7 @@ final class NativeKernels implements MatrixKernels, AutoCloseable {
 
     NativeKernels(LibBitnetCpu.Isa isa) {
         this.isa = isa;
+        this.attention = new NativeAttentionBlocks(isa);
         this.blockCols = LibBitnetCpu.blockCols(isa);
     }
 
@@ -98,6 +101,11 @@ final class NativeKernels implements MatrixKernels, AutoCloseable {
                     MemorySegment.ofArray(out), vocab);
             default -> throw new IllegalArgumentException("not an LM head: " + head);
         }
+    }
+
+    @Override
+    public AttentionBlocks attentionBlocks() {
+        return attention;
     }
 
     @Override

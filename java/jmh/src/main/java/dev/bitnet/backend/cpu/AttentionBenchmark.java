@@ -14,7 +14,8 @@ import java.util.concurrent.TimeUnit;
  * {@code positions} tokens of context in the cache: the scores, softmax and value sums of {@code layers} layers, one
  * after the other. With one layer the cache stays in the CPU's caches (what the kernel computes per position); with
  * 30 (2B4T's, 79 MB of f16 context at 1024 positions) it comes from memory as in a real decode step, its blocks
- * allocated in the order a chunked prompt writes them (128 positions at a time, layer after layer).
+ * allocated in the order a chunked prompt writes them (128 positions at a time, layer after layer). {@code kernel}
+ * picks the Vector API's block products or libbitnet_cpu's (F16C, the {@code cpu-native} backend's).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -34,6 +35,10 @@ public class AttentionBenchmark {
     @Param({"1", "30"})
     public int layers;
 
+    /** Whose f16 block products: the Vector API kernel's, or libbitnet_cpu's (cpu-native; F32 runs the Java kernel). */
+    @Param({"vector", "native"})
+    public String kernel;
+
     private CpuBackend backend;
     private KvCache cache;
     private CpuTensors.Floats q, out;
@@ -45,7 +50,9 @@ public class AttentionBenchmark {
         int blocks = positions / BLOCK + 1;
         int[] table = new int[blocks];
         for (int b = 0; b < blocks; b++) table[b] = b;
-        backend = new CpuBackend(1);
+        backend = kernel.equals("native")
+                ? new CpuBackend("cpu-native", new NativeKernels(LibBitnetCpu.supported().getFirst()), 1)
+                : new CpuBackend(1);
         cache = backend.allocKvCache(new KvCacheSpec(layers, KV_HEADS, HEAD_DIM, BLOCK, blocks, type));
         // the context: keys and values of positions 0..positions-1, stored as a chunked prompt would
         int kvDim = KV_HEADS * HEAD_DIM, chunk = 128;
