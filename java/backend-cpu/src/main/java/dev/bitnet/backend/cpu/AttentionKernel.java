@@ -29,6 +29,9 @@ import jdk.incubator.vector.VectorSpecies;
  * of {@link HalfFloats}' general conversion; the value sums collect even and odd dimensions apart and are put back in
  * order at the end. The work sits in small methods per block ({@code scoreBlockF16}, {@code sumBlock}): written
  * inline in the one method of a pass, the f16 pass ran 3.5x slower (C2 did not keep its vectors in registers there).
+ * These two products are {@link #VECTOR}, one implementation of {@link AttentionBlocks}; the {@code cpu-native}
+ * backend passes libbitnet_cpu's ({@link NativeAttentionBlocks}), and the rest of a pass (queries, softmax, the walk
+ * through the blocks) is the same code for both.
  */
 final class AttentionKernel {
     /** Query heads per walk through the cache; the scores buffer holds this many rows of positions. */
@@ -36,7 +39,6 @@ final class AttentionKernel {
     private static final VectorSpecies<Float> F = HalfFloats.F;
     private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
     private static final VectorSpecies<Short> H = VectorSpecies.of(short.class, F.vectorShape());
-    private static final float TWO_112 = 0x1p112f;
     /**
      * Transposed f16 keys: ints of two rows' halves, at most 256 bits (so that a block of 16 positions fills whole
      * vectors on AVX-512 too); {@link #KEY_ROWS} rows per load.
