@@ -246,7 +246,9 @@ AVX2 static __attribute__((noinline)) void ternary_group_avx2(
 DEFINE_TERNARY_ROWS(ternary_rows_avx2, AVX2, ternary_row_avx2, ternary_group_avx2, NO_GROUP2, 0, 32, 4)
 
 /* attn_scores_c for bs % 16 == 0: 16 rows (two vectors of 8, F16C) x 4 heads a dimension, eight fma chains in named
- * registers (an array of accumulators made GCC store them to the stack every dimension: 1.6x slower). */
+ * registers (an array of accumulators made GCC store them to the stack every dimension: 1.6x slower). Both products
+ * prefetch the next block as they go: from memory (a decode step deep in the context) the walk otherwise stalls
+ * between blocks (2 threads, 30 layers at 2048 positions: 8 of 10 alternating runs faster, by up to 13 %). */
 #define ATTN_FMA4(lo, hi, w, A)                                                                                        \
     do {                                                                                                              \
         __m256 w0 = _mm256_broadcast_ss((w)), w1 = _mm256_broadcast_ss((w) + 1);                                      \
@@ -259,10 +261,12 @@ DEFINE_TERNARY_ROWS(ternary_rows_avx2, AVX2, ternary_row_avx2, ternary_group_avx
 AVX2 static void attn_scores_avx2(const uint16_t *keys, int bs, int rows, const float *q, int headDim, float scale,
                                   float *scores, int stride) {
     const __m256 s = _mm256_set1_ps(scale);
+    const int64_t ahead = (int64_t) bs * headDim; /* one block on: a prefetch never faults, past the run's end too */
     for (int r0 = 0; r0 < rows; r0 += 16) {
         const uint16_t *k = keys + (int64_t) (r0 / bs) * bs * headDim + r0 % bs;
         __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
         for (int d = 0; d < headDim; d++, k += bs) {
+            _mm_prefetch((const char *) (k + ahead), _MM_HINT_T0); /* this dimension of the next block */
             __m256 lo = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *) k));
             __m256 hi = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *) (k + 8)));
             ATTN_FMA4(lo, hi, q + 4 * d, a);
@@ -280,12 +284,14 @@ AVX2 static void attn_scores_avx2(const uint16_t *keys, int bs, int rows, const 
 
 /* attn_sums_c for headDim % 16 == 0: 16 dimensions x 4 heads (eight fma chains) over a block's rows. */
 AVX2 static void attn_sums_avx2(const uint16_t *values, int bs, int rows, const float *w, int headDim, float *sums) {
+    const int64_t ahead = (int64_t) bs * headDim;
     for (int b0 = 0; b0 < rows; b0 += bs) {
         int n = rows - b0 < bs ? rows - b0 : bs;
         for (int i = 0; i < headDim; i += 16) {
             __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
             const uint16_t *v = values + (int64_t) b0 * headDim + i;
             for (int r = b0; r < b0 + n; r++, v += headDim) {
+                    _mm_prefetch((const char *) (v + ahead), _MM_HINT_T0); /* this row of the next block */
                 __m256 lo = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *) v));
                 __m256 hi = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *) (v + 8)));
                 ATTN_FMA4(lo, hi, w + 4 * r, a);
