@@ -16,8 +16,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * libbitnet_cpu's attention products over an f16 cache against the Vector API kernel, bit for bit: through the
- * backends (a 40-token prompt, then decode after 700 positions, which splits the sequence into ranges; 1 and 2
- * threads; head dimensions 128, 32 and 48, group sizes 4 and 2 of a pass; large queries), and the plain C versions of
+ * backends (a 40-token prompt, then decode after 700 positions, which splits the sequence into ranges; blocks in
+ * order and reversed; 1 and 2 threads; head dimensions 128, 32 and 48, group sizes 4 and 2 of a pass; large
+ * queries), and the plain C versions of
  * both products against the vector ones on the same inputs. (AttentionTest holds the Vector API kernel to the
  * formula.)
  */
@@ -44,11 +45,13 @@ class NativeAttentionTest {
                 for (int threads = 1; threads <= 2; threads++) {
                     try (CpuBackend vector = new CpuBackend(threads);
                          CpuBackend nat = new CpuBackend("cpu-native", new NativeKernels(isa), threads)) {
-                        float[][] expected = run(vector, s), actual = run(nat, s);
-                        for (int step = 0; step < expected.length; step++) {
-                            assertTrue(expected[step] != null && expected[step].length > 0);
-                            assertEquals(Arrays.toString(expected[step]), Arrays.toString(actual[step]),
-                                    isa.label + " " + s + ", " + threads + " threads, step " + step);
+                        for (boolean inOrder : new boolean[]{false, true}) {
+                            float[][] expected = run(vector, s, inOrder), actual = run(nat, s, inOrder);
+                            for (int step = 0; step < expected.length; step++) {
+                                assertTrue(expected[step] != null && expected[step].length > 0);
+                                assertEquals(Arrays.toString(expected[step]), Arrays.toString(actual[step]),
+                                        isa.label + " " + s + ", " + threads + " threads, blocks in order: " + inOrder + ", step " + step);
+                            }
                         }
                     }
                 }
@@ -56,12 +59,15 @@ class NativeAttentionTest {
         }
     }
 
-    /** A 40-token prompt and one decoded token after 700 positions, same random inputs on every backend. */
-    private static float[][] run(CpuBackend b, Shape s) {
+    /**
+     * A 40-token prompt and one decoded token after 700 positions, same random inputs on every backend. The blocks
+     * come in reverse order (each its own run) or in order (runs of up to a slab's 16 blocks, one native call each).
+     */
+    private static float[][] run(CpuBackend b, Shape s, boolean inOrder) {
         SplittableRandom rnd = new SplittableRandom(s.headDim() * 31L + s.heads());
         int kvDim = s.kvHeads() * s.headDim(), qDim = s.heads() * s.headDim(), context = 700;
         int[] table = new int[context / BLOCK + 1];
-        for (int i = 0; i < table.length; i++) table[i] = table.length - 1 - i; // out of order
+        for (int i = 0; i < table.length; i++) table[i] = inOrder ? i : table.length - 1 - i;
         float[][] out = new float[2][];
         try (KvCache cache = b.allocKvCache(new KvCacheSpec(1, s.kvHeads(), s.headDim(), BLOCK, table.length, KvType.F16))) {
             int[] starts = {0, 40, 140, 240, 340, 440, 540, 640, 700, 701}; // prompt chunks, then one decoded token
