@@ -291,7 +291,7 @@ AVX2 static void attn_sums_avx2(const uint16_t *values, int bs, int rows, const 
             __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
             const uint16_t *v = values + (int64_t) b0 * headDim + i;
             for (int r = b0; r < b0 + n; r++, v += headDim) {
-                    _mm_prefetch((const char *) (v + ahead), _MM_HINT_T0); /* this row of the next block */
+                _mm_prefetch((const char *) (v + ahead), _MM_HINT_T0); /* this row of the next block */
                 __m256 lo = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *) v));
                 __m256 hi = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *) (v + 8)));
                 ATTN_FMA4(lo, hi, w + 4 * r, a);
