@@ -1,8 +1,9 @@
 package dev.bitnet.backend.cpu;
 
 /**
- * The two products of attention over one block of an f16 KV cache, for the four query heads of a pass
- * ({@link AttentionKernel}): scores of the block's rows, and softmax-weighted sums of its value rows. The Vector API
+ * The two products of attention over a run of blocks of an f16 KV cache (blocks that lie one after another in a slab
+ * of {@link CpuKvCache}), for the four query heads of a pass ({@link AttentionKernel}): scores of the run's rows, and
+ * softmax-weighted sums of its value rows. The Vector API
  * kernel ({@link AttentionKernel#VECTOR}) reads each half as its value times 2^-112 (see there), so the queries and
  * weights it is given carry 2^112, and its sums come out even dimensions first; libbitnet_cpu's
  * ({@link NativeAttentionBlocks}) converts halves with F16C and takes values as they are. Both add in the same order,
