@@ -15,8 +15,8 @@ public final class SamplingOptions implements HelpSection {
             description = "most tokens to generate (default: ${DEFAULT-VALUE})")
     int maxTokens;
 
-    @Option(names = "--temperature", paramLabel = "T", defaultValue = "0.8",
-            description = "sampling temperature; 0 = greedy (default: ${DEFAULT-VALUE})")
+    @Option(names = {"--temp", "--temperature"}, paramLabel = "T", defaultValue = "0.8",
+            description = "sampling temperature; 0 = greedy (default: ${DEFAULT-VALUE}; --temp as in llama.cpp)")
     float temperature;
 
     @Option(names = "--top-k", paramLabel = "K", defaultValue = "40", description = "0 = off (default: ${DEFAULT-VALUE})")

@@ -58,8 +58,8 @@ class CliTest {
         }
         assertEquals(12, o.get("ids").size());
         assertTrue(o.get("timings").has("decode_tokens_per_s"));
-        Run b = run("generate", "-m", model.toString(), "--prompt-ids", "510,5,6,7", "-n", "12", "--temperature", "0", "--json", "--backend", "reference");
-        assertEquals(o.get("ids"), JSON.readTree(b.out()).get("ids"), "cpu and reference greedy ids");
+        Run b = run("generate", "-m", model.toString(), "--prompt-ids", "510,5,6,7", "-n", "12", "--temp", "0", "--json", "--backend", "reference");
+        assertEquals(o.get("ids"), JSON.readTree(b.out()).get("ids"), "cpu and reference greedy ids (--temp is --temperature)");
     }
 
     @Test
