@@ -7,21 +7,28 @@ package dev.bitnet.bench;
  * @param backend                     the backend compared
  * @param reference                   the backend it is compared with (the first one that ran)
  * @param stepsCompared               decode steps compared
- * @param firstDifferingStep          the first step (1-based) whose greedy id differs, 0 when all agree
+ * @param sequences                   the sequences each step decoded (a batched decode: every one's ids are compared)
+ * @param firstDifferingStep          the first step (1-based) with a greedy id that differs, 0 when all agree
  * @param maxRelativeLogitDifference  max over the vocabulary of |a - b| / max(|b|, 1) at the first decode step, b the
  *                                    reference's logit (the tolerance the backend tests use); NaN when not available
  */
-public record Agreement(String backend, String reference, int stepsCompared, int firstDifferingStep,
+public record Agreement(String backend, String reference, int stepsCompared, int sequences, int firstDifferingStep,
                         double maxRelativeLogitDifference) {
 
+    /** Compares batch-1 decodes. */
     public static Agreement compare(BackendResult other, BackendResult reference) {
+        return compare(other, reference, 1);
+    }
+
+    /** Compares decodes of {@code sequences} sequences a step (their greedy ids step by step, see {@link BackendResult}). */
+    public static Agreement compare(BackendResult other, BackendResult reference, int sequences) {
         int[] a = other.greedyIds(), b = reference.greedyIds();
         int n = Math.min(a.length, b.length);
         int firstDiff = 0;
-        for (int i = 0; i < n && firstDiff == 0; i++) if (a[i] != b[i]) firstDiff = i + 1;
-        if (firstDiff == 0 && a.length != b.length) firstDiff = n + 1;
-        return new Agreement(other.backend(), reference.backend(), Math.max(a.length, b.length), firstDiff,
-                maxRelativeDifference(other.firstStepLogits(), reference.firstStepLogits()));
+        for (int i = 0; i < n && firstDiff == 0; i++) if (a[i] != b[i]) firstDiff = i / sequences + 1;
+        if (firstDiff == 0 && a.length != b.length) firstDiff = n / sequences + 1;
+        return new Agreement(other.backend(), reference.backend(), (Math.max(a.length, b.length) + sequences - 1) / sequences,
+                sequences, firstDiff, maxRelativeDifference(other.firstStepLogits(), reference.firstStepLogits()));
     }
 
     /** Max of |a - b| / max(|b|, 1); NaN when the arrays are empty or of different lengths. */
@@ -44,7 +51,7 @@ public record Agreement(String backend, String reference, int stepsCompared, int
     /** One line: {@code agree} or {@code DIFFER at decode step 5 of 8 (the first 4 agree)}, and the logits. */
     public String summary() {
         String ids = stepsCompared == 0 ? "no decode steps to compare"
-                : agree() ? "agree (" + stepsCompared + " greedy ids)"
+                : agree() ? "agree (" + stepsCompared + " greedy ids" + (sequences > 1 ? " of each of " + sequences + " sequences)" : ")")
                 : "DIFFER at decode step " + firstDifferingStep + " of " + stepsCompared + " (the first "
                 + (firstDifferingStep - 1) + " agree)";
         return Double.isNaN(maxRelativeLogitDifference) ? ids

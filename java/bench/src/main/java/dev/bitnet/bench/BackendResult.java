@@ -9,13 +9,16 @@ import dev.bitnet.backend.StepProfile;
  * @param description       its one-line description (device, threads)
  * @param loadSeconds       time to read, check, repack and upload the weights
  * @param prefill           prefill tokens per second
- * @param decode            decode tokens per second
+ * @param decode            decode tokens per second (of all sequences together in a batched decode)
  * @param peakRssBytes      peak resident memory of the process while this backend ran (0 if unknown)
  * @param heldBytes         weights and KV cache as held by the backend
  * @param deviceMemoryBytes device memory the backend held after loading and a first run (0 for host backends)
- * @param bytesPerToken     bytes a batch-1 decode step must read (ternary weights at 2 bits + f16 LM head)
- * @param greedyIds         the decoded ids of the first repetition (to compare backends)
- * @param firstStepLogits   the logits of its first decode step (to compare backends; empty when nothing was decoded)
+ * @param bytesPerToken     weight bytes a decode step must read (ternary weights at 2 bits + the LM head), per token
+ *                          it decodes: divided by the sequences of a batched decode, which share the read
+ * @param greedyIds         the decoded ids of the first repetition, step by step (in a batched decode each step's ids
+ *                          of every sequence in turn), to compare backends
+ * @param firstStepLogits   the logits of its first decode step (sequence 0's; to compare backends; empty when nothing
+ *                          was decoded)
  * @param prefillProfile    where the prefill steps' time went, operation by operation ({@link StepProfile#NONE}
  *                          unless asked for: a separate, slower run, see {@link BenchConfig#profile()})
  * @param decodeProfile     the same for the decode steps

@@ -9,7 +9,8 @@ import java.util.List;
 /**
  * What one {@code bench} run measures, as llama-bench: a prompt of {@code promptTokens} (prefill) and
  * {@code genTokens} decoded one at a time, each after {@code depth} tokens already in the context, {@code repetitions}
- * times, on each backend.
+ * times, on each backend. With {@code sequences > 1} the decode is batched, as llama-batched-bench's: that many
+ * sequences, each with its own context, decode together, one token each per step (the prefill stays one sequence's).
  *
  * @param model        the GGUF file
  * @param backends     backend selectors, measured one after the other in this process
@@ -17,6 +18,7 @@ import java.util.List;
  * @param promptTokens prefill length (pp)
  * @param genTokens    decoded tokens (tg)
  * @param depth        tokens in the KV cache before each timed prefill and decode (llama-bench's {@code -d})
+ * @param sequences    sequences decoding together in each decode step (1: batch-1 decode)
  * @param repetitions  runs per measurement; the median is reported, with min and max
  * @param prefillChunk tokens per prefill step
  * @param kvType       KV cache element type
@@ -25,13 +27,22 @@ import java.util.List;
  *                     ({@link dev.bitnet.backend.ProfilingBackend})
  */
 public record BenchConfig(Path model, List<String> backends, int threads, int promptTokens, int genTokens, int depth,
-                          int repetitions, int prefillChunk, KvType kvType, LmHeadType lmHead, boolean profile) {
-    /** The tests in llama-bench's notation: {@code pp128 / tg64}, {@code pp128 / tg64 @ d1024}. */
-    public String tests() {
-        return "pp" + promptTokens + " / tg" + genTokens + (depth > 0 ? " @ d" + depth : "");
+                          int sequences, int repetitions, int prefillChunk, KvType kvType, LmHeadType lmHead,
+                          boolean profile) {
+    public BenchConfig {
+        if (sequences < 1) throw new IllegalArgumentException("sequences must be >= 1, not " + sequences);
     }
 
-    /** The context positions a run needs: the depth, then the longer of the prompt and the decode. */
+    /**
+     * The tests in llama-bench's notation: {@code pp128 / tg64}, {@code pp128 / tg64 @ d1024}, and
+     * {@code pp128 / tg64 x 8 sequences} for a batched decode.
+     */
+    public String tests() {
+        return "pp" + promptTokens + " / tg" + genTokens + (sequences > 1 ? " x " + sequences + " sequences" : "")
+                + (depth > 0 ? " @ d" + depth : "");
+    }
+
+    /** The context positions a run needs (each sequence): the depth, then the longer of the prompt and the decode. */
     public int contextNeeded() {
         return depth + Math.max(promptTokens, genTokens);
     }

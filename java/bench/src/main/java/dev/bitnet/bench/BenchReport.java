@@ -41,7 +41,7 @@ public record BenchReport(MachineInfo machine, ZonedDateTime date, String comman
     public List<Agreement> agreements() {
         List<BackendResult> ran = results();
         List<Agreement> list = new ArrayList<>();
-        for (int i = 1; i < ran.size(); i++) list.add(Agreement.compare(ran.get(i), ran.getFirst()));
+        for (int i = 1; i < ran.size(); i++) list.add(Agreement.compare(ran.get(i), ran.getFirst(), config.sequences()));
         return list;
     }
 

@@ -24,7 +24,9 @@ import java.util.function.Consumer;
 /**
  * Runs the benchmark: for each backend, load the model, then {@code repetitions} times a prefill of the prompt and a
  * decode of {@code genTokens} greedy tokens (llama-bench's pp and tg), timing each; both start from an empty context,
- * or after {@code depth} tokens of context filled once, untimed (llama-bench's {@code -d}).
+ * or after {@code depth} tokens of context filled once, untimed (llama-bench's {@code -d}). A batched decode
+ * ({@link BenchConfig#sequences()} {@code > 1}) gives every sequence its own blocks of the cache and its own copy of
+ * that context; its rate counts the tokens of all sequences.
  */
 public final class BenchRunner {
     private static final int BLOCK_SIZE = 16;
@@ -101,22 +103,24 @@ public final class BenchRunner {
         try (GgufFile file = GgufFile.open(cfg.model())) {
             ModelConfig c = ModelLoader.readConfig(file, null);
             ModelWeights weights = ModelLoader.load(file, c, backend, cfg.lmHead());
-            int maxLen = cfg.contextNeeded() + 1;
+            int maxLen = cfg.contextNeeded() + 1, sequences = cfg.sequences();
             int blocks = (maxLen + BLOCK_SIZE - 1) / BLOCK_SIZE;
-            int[] table = new int[blocks];
-            for (int i = 0; i < blocks; i++) table[i] = i;
-            KvCacheSpec spec = new KvCacheSpec(c.layers(), c.kvHeads(), c.headDim(), BLOCK_SIZE, blocks, cfg.kvType());
+            int[][] tables = new int[sequences][blocks];   // sequence s owns blocks [s * blocks, (s + 1) * blocks)
+            for (int s = 0; s < sequences; s++) for (int i = 0; i < blocks; i++) tables[s][i] = s * blocks + i;
+            KvCacheSpec spec = new KvCacheSpec(c.layers(), c.kvHeads(), c.headDim(), BLOCK_SIZE, blocks * sequences, cfg.kvType());
             try (KvCache cache = backend.allocKvCache(spec)) {
-                Transformer t = new Transformer(c, backend, weights, Math.max(1, Math.min(cfg.prefillChunk(), Math.max(cfg.promptTokens(), cfg.depth()))));
+                int chunk = Math.max(1, Math.min(cfg.prefillChunk(), Math.max(cfg.promptTokens(), cfg.depth())));
+                Transformer t = new Transformer(c, backend, weights, Math.max(chunk, sequences));
                 double loadSeconds = (System.nanoTime() - t0) / 1e9;
-                float[] logits = new float[c.vocabSize()];
+                float[] logits = new float[sequences * c.vocabSize()];
                 int[] prompt = new SplittableRandom(1).ints(cfg.promptTokens(), 0, c.vocabSize()).toArray();
                 int depth = cfg.depth();
-                // the context the timed runs start after: written once, only ever read by them
-                prefill(t, cache, new SplittableRandom(2).ints(depth, 0, c.vocabSize()).toArray(), 0, table, logits);
+                // the context the timed runs start after, each sequence's own: written once, only ever read by them
+                int[] context = new SplittableRandom(2).ints(depth, 0, c.vocabSize()).toArray();
+                for (int[] table : tables) prefill(t, chunk, cache, context, 0, table, logits);
                 // one untimed warm-up of each path (JIT, page faults of the mapped embedding)
-                prefill(t, cache, prompt, depth, table, logits);
-                decode(t, cache, Math.min(4, cfg.genTokens()), depth, table, logits, null);
+                prefill(t, chunk, cache, prompt, depth, tables[0], logits);
+                decode(t, cache, Math.min(4, cfg.genTokens()), depth, tables, logits, null);
                 long deviceMemory = backend.deviceMemoryBytes();   // after load and a first run: buffers made lazily count
                 double[] pp = new double[cfg.repetitions()], tg = new double[cfg.repetitions()];
                 int[] ids = null;
@@ -124,23 +128,23 @@ public final class BenchRunner {
                 for (int r = 0; r < cfg.repetitions(); r++) {
                     if (cfg.promptTokens() > 0) {
                         long p0 = System.nanoTime();
-                        prefill(t, cache, prompt, depth, table, logits);
+                        prefill(t, chunk, cache, prompt, depth, tables[0], logits);
                         pp[r] = cfg.promptTokens() / ((System.nanoTime() - p0) / 1e9);
                     }
                     if (cfg.genTokens() > 0) {
                         long d0 = System.nanoTime();
-                        int[] out = decode(t, cache, cfg.genTokens(), depth, table, logits, ids == null ? firstStepLogits : null);
-                        tg[r] = cfg.genTokens() / ((System.nanoTime() - d0) / 1e9);
+                        int[] out = decode(t, cache, cfg.genTokens(), depth, tables, logits, ids == null ? firstStepLogits : null);
+                        tg[r] = (double) sequences * cfg.genTokens() / ((System.nanoTime() - d0) / 1e9);
                         if (ids == null) ids = out;
                     }
                 }
                 StepProfile prefillProfile = cfg.profile() && cfg.promptTokens() > 0
-                        ? profilePrefill(c, backend, weights, cache, t.maxTokens(), prompt, depth, table, logits) : StepProfile.NONE;
+                        ? profilePrefill(c, backend, weights, cache, chunk, prompt, depth, tables[0], logits) : StepProfile.NONE;
                 StepProfile decodeProfile = cfg.profile() && cfg.genTokens() > 0
-                        ? profileDecode(c, backend, weights, cache, cfg.genTokens(), depth, table, logits) : StepProfile.NONE;
+                        ? profileDecode(c, backend, weights, cache, cfg.genTokens(), depth, tables, logits) : StepProfile.NONE;
                 return new BackendResult(backend.name(), backend.description(), loadSeconds, Stats.of(pp), Stats.of(tg),
                         ProcessMemory.peakRssBytes(), weights.bytes() + spec.bytes(), deviceMemory,
-                        bytesPerDecodedToken(c, cfg.lmHead()), ids == null ? new int[0] : ids, firstStepLogits,
+                        bytesPerDecodedToken(c, cfg.lmHead()) / sequences, ids == null ? new int[0] : ids, firstStepLogits,
                         prefillProfile, decodeProfile);
             }
         }
@@ -152,7 +156,7 @@ public final class BenchRunner {
         ProfilingBackend profiling = new ProfilingBackend(backend);
         Transformer t = new Transformer(c, profiling, weights, chunk);
         try {
-            prefill(t, cache, prompt, at, table, logits);
+            prefill(t, chunk, cache, prompt, at, table, logits);
             return profiling.profile();
         } finally {
             t.freeActivations();
@@ -164,23 +168,23 @@ public final class BenchRunner {
      * untimed steps through it), and returns where the steps' time went.
      */
     private static StepProfile profileDecode(ModelConfig c, Backend backend, ModelWeights weights, KvCache cache, int n,
-                                             int at, int[] table, float[] logits) {
+                                             int at, int[][] tables, float[] logits) {
         ProfilingBackend profiling = new ProfilingBackend(backend);
-        Transformer t = new Transformer(c, profiling, weights, 1);
+        Transformer t = new Transformer(c, profiling, weights, tables.length);
         try {
-            decode(t, cache, Math.min(2, n), at, table, logits, null);
+            decode(t, cache, Math.min(2, n), at, tables, logits, null);
             profiling.reset();
-            decode(t, cache, n, at, table, logits, null);
+            decode(t, cache, n, at, tables, logits, null);
             return profiling.profile();
         } finally {
             t.freeActivations();
         }
     }
 
-    /** Feeds {@code prompt} at positions {@code at..}, in chunks of the transformer's step size. */
-    private static void prefill(Transformer t, KvCache cache, int[] prompt, int at, int[] table, float[] logits) {
-        for (int start = 0; start < prompt.length; start += t.maxTokens()) {
-            int end = Math.min(prompt.length, start + t.maxTokens());
+    /** Feeds {@code prompt} at positions {@code at..} in steps of {@code chunk} tokens. */
+    private static void prefill(Transformer t, int chunk, KvCache cache, int[] prompt, int at, int[] table, float[] logits) {
+        for (int start = 0; start < prompt.length; start += chunk) {
+            int end = Math.min(prompt.length, start + chunk);
             ForwardBatch b = ForwardBatch.single(java.util.Arrays.copyOfRange(prompt, start, end), at + start, table, BLOCK_SIZE);
             if (end < prompt.length) b = new ForwardBatch(b.tokens(), b.positions(), b.seqIndex(), b.blockTables(), new int[0], BLOCK_SIZE);
             t.forward(b, cache, logits);
@@ -188,28 +192,37 @@ public final class BenchRunner {
     }
 
     /**
-     * Greedy decode from position {@code at}: feeds token 1, then each argmax. The first step's logits are copied to
-     * {@code firstStepLogits} unless it is null.
+     * Greedy decode of every sequence of {@code tables} together from position {@code at}, one token each per step:
+     * sequence s is fed token 1 + s, then each its argmax. Returns the ids step by step ({@code ids[step * sequences +
+     * s]}). The first step's logits of sequence 0 are copied to {@code firstStepLogits} unless it is null.
      */
-    private static int[] decode(Transformer t, KvCache cache, int n, int at, int[] table, float[] logits, float[] firstStepLogits) {
-        int[] ids = new int[n];
-        int token = 1;
+    static int[] decode(Transformer t, KvCache cache, int n, int at, int[][] tables, float[] logits, float[] firstStepLogits) {
+        int sequences = tables.length, vocab = logits.length / sequences;
+        int[] ids = new int[n * sequences], tokens = new int[sequences], seq = new int[sequences];
+        for (int s = 0; s < sequences; s++) {
+            tokens[s] = 1 + s;
+            seq[s] = s;
+        }
         for (int pos = 0; pos < n; pos++) {
-            t.forward(ForwardBatch.single(new int[]{token}, at + pos, table, BLOCK_SIZE), cache, logits);
+            int[] positions = new int[sequences];
+            java.util.Arrays.fill(positions, at + pos);
+            t.forward(new ForwardBatch(tokens.clone(), positions, seq, tables, seq, BLOCK_SIZE), cache, logits);
             if (pos == 0 && firstStepLogits != null) System.arraycopy(logits, 0, firstStepLogits, 0, firstStepLogits.length);
-            token = argmax(logits);
-            ids[pos] = token;
+            for (int s = 0; s < sequences; s++) {
+                tokens[s] = argmax(logits, s * vocab, vocab);
+                ids[pos * sequences + s] = tokens[s];
+            }
         }
         return ids;
     }
 
-    private static int argmax(float[] x) {
+    private static int argmax(float[] x, int from, int n) {
         int best = 0;
-        for (int i = 1; i < x.length; i++) if (x[i] > x[best]) best = i;
+        for (int i = 1; i < n; i++) if (x[from + i] > x[from + best]) best = i;
         return best;
     }
 
-    /** The weights a batch-1 step must read: every ternary weight at 2 bits, plus the LM head (f16, or int8 rows). */
+    /** The weights a decode step must read: every ternary weight at 2 bits, plus the LM head (f16, or int8 rows). */
     public static long bytesPerDecodedToken(ModelConfig c, LmHeadType lmHead) {
         long perLayer = (long) c.dim() * c.dim() * 2 + (long) c.dim() * c.kvDim() * 2 + (long) c.dim() * c.ffnDim() * 3;
         long head = lmHead == LmHeadType.F16 ? (long) c.vocabSize() * c.dim() * 2 : (long) c.vocabSize() * (c.dim() + 4);

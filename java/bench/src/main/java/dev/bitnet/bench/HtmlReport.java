@@ -62,7 +62,8 @@ public final class HtmlReport {
         fact(h, "date", r.date().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
         h.append("<tr><th>command</th><td><code class=\"command\">").append(e(r.commandLine())).append("</code></td></tr>\n");
         fact(h, "model", r.model() + " (" + Units.mib(r.modelBytes()) + ")");
-        fact(h, "settings", "prompt " + cfg.promptTokens() + " tokens, " + cfg.genTokens() + " decoded, "
+        fact(h, "settings", "prompt " + cfg.promptTokens() + " tokens, " + cfg.genTokens() + " decoded"
+                + (cfg.sequences() > 1 ? " by each of " + cfg.sequences() + " sequences together" : "") + ", "
                 + (cfg.depth() > 0 ? "after " + cfg.depth() + " tokens of context, " : "")
                 + cfg.repetitions() + (cfg.repetitions() == 1 ? " repetition, " : " repetitions, ") + r.threads()
                 + " threads, KV cache " + lower(cfg.kvType()) + ", LM head " + lower(cfg.lmHead()) + ", prefill chunk "
@@ -119,7 +120,8 @@ public final class HtmlReport {
         List<SvgBarChart> charts = new ArrayList<>();
         charts.add(chart(r, "prefill tokens/s (pp" + r.config().promptTokens() + ")",
                 b -> SvgBarChart.Bar.ranged(b.backend(), b.prefill(), Units.rate(b.prefill()))));
-        charts.add(chart(r, "decode tokens/s (tg" + r.config().genTokens() + ")",
+        charts.add(chart(r, "decode tokens/s (tg" + r.config().genTokens()
+                        + (r.config().sequences() > 1 ? " x " + r.config().sequences() + " sequences" : "") + ")",
                 b -> SvgBarChart.Bar.ranged(b.backend(), b.decode(), Units.rate(b.decode()))));
         charts.add(chart(r, "host peak RSS (MiB)",
                 b -> SvgBarChart.Bar.of(b.backend(), b.peakRssBytes() / (1024.0 * 1024), Units.memory(b.peakRssBytes()))));
@@ -177,7 +179,9 @@ public final class HtmlReport {
             h.append("<p>Only one backend ran; nothing to compare.</p>\n");
             return;
         }
-        h.append("<p>Greedy decode of ").append(r.config().genTokens()).append(" tokens from the same start, compared with <b>")
+        h.append("<p>Greedy decode of ").append(r.config().genTokens())
+                .append(r.config().sequences() > 1 ? " tokens in each of " + r.config().sequences() + " sequences" : " tokens")
+                .append(" from the same start, compared with <b>")
                 .append(e(r.reference().get().backend())).append("</b>: ")
                 .append(r.allAgree() ? "<span class=\"agree\">all agree</span>" : "<span class=\"differ\">they differ</span>")
                 .append(".</p>\n<ul>\n");

@@ -33,6 +33,16 @@ class AgreementTest {
     }
 
     @Test
+    void aBatchedDecodeIsComparedStepByStep() {
+        // two sequences: step 1 (1, 2), step 2 (3, 4), step 3 (5, 6); the second sequence differs at step 2
+        Agreement a = Agreement.compare(ran("b", new int[]{1, 2, 3, 9, 5, 6}, new float[0]), ran("a", new int[]{1, 2, 3, 4, 5, 6}, new float[0]), 2);
+        assertEquals(2, a.firstDifferingStep());
+        assertEquals("DIFFER at decode step 2 of 3 (the first 1 agree)", a.summary());
+        Agreement same = Agreement.compare(ran("b", new int[]{1, 2, 3, 4}, new float[0]), ran("a", new int[]{1, 2, 3, 4}, new float[0]), 2);
+        assertEquals("agree (2 greedy ids of each of 2 sequences)", same.summary());
+    }
+
+    @Test
     void logitDifferenceIsRelativeToTheReferenceAtLeastOne() {
         // |2.2 - 2| / 2 = 0.1; |0.5 - 0.3| / max(0.3, 1) = 0.2; |-10 - -10.5| / 10.5 = 0.0476
         float[] ref = {2f, 0.3f, -10.5f}, other = {2.2f, 0.5f, -10f};

@@ -32,7 +32,7 @@ class BenchRunnerTest {
     }
 
     static BenchConfig config(Path model, String... backends) {
-        return new BenchConfig(model, List.of(backends), 1, 4, 6, 0, 1, 128, KvType.F16, LmHeadType.F16, false);
+        return new BenchConfig(model, List.of(backends), 1, 4, 6, 0, 1, 1, 128, KvType.F16, LmHeadType.F16, false);
     }
 
     @Test
@@ -77,7 +77,7 @@ class BenchRunnerTest {
     void aProfileIsOneMoreDecodeOperationByOperationAndOnlyWhenAskedFor() {
         BackendResult plain = (BackendResult) BenchRunner.run(config(model, "reference")).getFirst();
         assertTrue(plain.decodeProfile().isEmpty() && plain.prefillProfile().isEmpty());
-        BenchConfig asked = new BenchConfig(model, List.of("reference"), 1, 4, 6, 0, 1, 128, KvType.F16, LmHeadType.F16, true);
+        BenchConfig asked = new BenchConfig(model, List.of("reference"), 1, 4, 6, 0, 1, 1, 128, KvType.F16, LmHeadType.F16, true);
         BackendResult profiled = (BackendResult) BenchRunner.run(asked).getFirst();
         dev.bitnet.backend.StepProfile p = profiled.decodeProfile();
         assertEquals(6, p.steps(), "-n decode steps, the warm-up ones not counted");
@@ -95,7 +95,7 @@ class BenchRunnerTest {
 
     @Test
     void aDepthPutsContextBeforeTheTimedRunsAndMustFitTheModel() {
-        BenchConfig deep = new BenchConfig(model, List.of("reference"), 1, 4, 6, 5, 1, 128, KvType.F16, LmHeadType.F16, false);
+        BenchConfig deep = new BenchConfig(model, List.of("reference"), 1, 4, 6, 5, 1, 1, 128, KvType.F16, LmHeadType.F16, false);
         assertEquals("pp4 / tg6 @ d5", deep.tests());
         BackendResult fresh = (BackendResult) BenchRunner.run(config(model, "reference")).getFirst();
         BackendResult after = (BackendResult) BenchRunner.run(deep).getFirst();
@@ -103,10 +103,40 @@ class BenchRunnerTest {
         assertFalse(java.util.Arrays.equals(fresh.firstStepLogits(), after.firstStepLogits()),
                 "the first decoded token attends to the five tokens before it");
 
-        BenchConfig tooDeep = new BenchConfig(model, List.of("reference"), 1, 4, 6, 1_000_000, 1, 128, KvType.F16, LmHeadType.F16, false);
+        BenchConfig tooDeep = new BenchConfig(model, List.of("reference"), 1, 4, 6, 1_000_000, 1, 1, 128, KvType.F16, LmHeadType.F16, false);
         BitNetException e = assertThrows(BitNetException.class, () -> BenchRunner.run(tooDeep));
         assertTrue(e.getMessage().contains("-d 1000000") && e.getMessage().contains("1000006 positions")
                 && e.getMessage().contains("tiny.gguf"), e.getMessage());
+    }
+
+    /**
+     * A batched decode: every sequence's ids, step by step; the first sequence decodes as it does alone (its own
+     * blocks of the cache, the same start), the others from their own start tokens; compared across backends by step.
+     */
+    @Test
+    void sequencesDecodeTogetherEachAsItWouldAlone() {
+        BenchConfig three = new BenchConfig(model, List.of("reference", "reference"), 1, 4, 6, 5, 3, 1, 128, KvType.F16, LmHeadType.F16, false);
+        assertEquals("pp4 / tg6 x 3 sequences @ d5", three.tests());
+        List<BenchOutcome> outcomes = BenchRunner.run(three);
+        BackendResult batched = (BackendResult) outcomes.getFirst();
+        BenchConfig oneAlone = new BenchConfig(model, List.of("reference"), 1, 4, 6, 5, 1, 1, 128, KvType.F16, LmHeadType.F16, false);
+        BackendResult alone = (BackendResult) BenchRunner.run(oneAlone).getFirst();
+        assertEquals(18, batched.greedyIds().length);
+        for (int step = 0; step < 6; step++) assertEquals(alone.greedyIds()[step], batched.greedyIds()[3 * step], "step " + step);
+        assertArrayEquals(alone.firstStepLogits(), batched.firstStepLogits(), "the first sequence's first step");
+        boolean othersDiffer = false;
+        for (int step = 0; step < 6; step++) othersDiffer |= batched.greedyIds()[3 * step + 1] != batched.greedyIds()[3 * step];
+        assertTrue(othersDiffer, "the second sequence starts from another token");
+        assertEquals(alone.bytesPerToken() / 3, batched.bytesPerToken());
+
+        BenchReport report = new BenchReport(MachineInfo.current(), ZonedDateTime.now(), "bitnet bench", model.toString(),
+                1, three, 1, 1e10, outcomes);
+        Agreement a = report.agreements().getFirst();
+        assertTrue(a.agree(), a.summary());
+        assertEquals(6, a.stepsCompared());
+        assertEquals("agree (6 greedy ids of each of 3 sequences)", a.summary().substring(0, a.summary().indexOf(';')));
+        assertThrows(IllegalArgumentException.class,
+                () -> new BenchConfig(model, List.of("reference"), 1, 4, 6, 0, 0, 1, 128, KvType.F16, LmHeadType.F16, false));
     }
 
     @Test

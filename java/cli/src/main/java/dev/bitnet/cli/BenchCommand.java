@@ -52,6 +52,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = {"-d", "--n-depth"}, defaultValue = "0", description = "tokens already in the context before each "
             + "timed prefill and decode, as llama-bench's -d (default: ${DEFAULT-VALUE})")
     int depth;
+    @Option(names = "--parallel", paramLabel = "N", defaultValue = "1", description = "sequences decoding together, one "
+            + "token each per step, each with its own context: a batched decode, as llama-batched-bench's -npl (one value); "
+            + "decode tok/s then counts the tokens of all of them (default: ${DEFAULT-VALUE})")
+    int sequences;
     @Option(names = {"-r", "--repetitions"}, defaultValue = "3", description = "repetitions; median and spread reported (default: ${DEFAULT-VALUE})")
     int repetitions;
     @Option(names = "--ubatch", defaultValue = "128", description = "tokens per prefill step (default: ${DEFAULT-VALUE})")
@@ -89,12 +93,13 @@ final class BenchCommand implements Callable<Integer> {
         if (repetitions < 1 || promptTokens < 0 || genTokens < 0 || depth < 0) {
             throw new BitNetException("-r must be >= 1, -p, -n and -d >= 0");
         }
+        if (sequences < 1) throw new BitNetException("--parallel must be >= 1, not " + sequences);
         if (report != null) requireWritable(report);
         ZonedDateTime started = ZonedDateTime.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         Path model = source.model != null ? source.model : synthetic(source.synthetic, err);
         ModelFiles.requireFile(model);
         int threadCount = new BackendOptions(threads, "").threadsOrCores();
-        BenchConfig cfg = new BenchConfig(model, backends, threads, promptTokens, genTokens, depth, repetitions, prefillChunk,
+        BenchConfig cfg = new BenchConfig(model, backends, threads, promptTokens, genTokens, depth, sequences, repetitions, prefillChunk,
                 KvType.parse(kvType), LmHeadType.parse(lmHead), profile);
         List<BenchOutcome> outcomes = BenchRunner.run(cfg, backend -> err.println("running " + backend + "..."));
         // after the backends: the probe's 1 GiB buffer, even freed, could stay in the resident set of the first one

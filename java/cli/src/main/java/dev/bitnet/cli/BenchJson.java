@@ -13,7 +13,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code bench --json}: one object. The keys of earlier versions stay; each backend also has
+ * {@code bench --json}: one object. The keys of earlier versions stay ({@code sequences}: those of a batched decode,
+ * 1 otherwise; {@code decode_tokens_per_s} counts all of them); each backend also has
  * {@code device_memory_bytes}, {@code agreement} (null for the first, which the others are compared with) and
  * {@code prefill_profile} and {@code decode_profile} (null without {@code --profile}: steps, ms_per_step, and per
  * op its calls_per_step, ms_per_step, share and weight_gb_per_s), and a backend that did not run is
@@ -31,6 +32,7 @@ final class BenchJson {
         o.put("prompt_tokens", r.config().promptTokens());
         o.put("gen_tokens", r.config().genTokens());
         o.put("depth", r.config().depth());
+        o.put("sequences", r.config().sequences());
         o.put("repetitions", r.config().repetitions());
         o.put("lm_head", lmHead);
         o.put("machine_bandwidth_gb_per_s", r.bandwidthPerSecond() / 1e9);

@@ -123,6 +123,28 @@ class BenchCommandTest {
     }
 
     @Test
+    void parallelDecodesSeveralSequencesTogetherAndSaysSo() throws Exception {
+        CliTest.Run t = bench("-m", model.toString(), "--backends", "reference,cpu", "--parallel", "3");
+        assertEquals(0, t.code(), t.err());
+        assertTrue(t.out().lines().findFirst().orElseThrow().contains("pp8 / tg8 x 3 sequences"), t.out());
+        assertTrue(t.out().lines().anyMatch(l -> l.matches(" +cpu +agree \\(8 greedy ids of each of 3 sequences\\); .*")), t.out());
+
+        CliTest.Run j = bench("-m", model.toString(), "--backends", "reference", "--parallel", "3", "--json");
+        assertEquals(0, j.code(), j.err());
+        JsonNode o = new ObjectMapper().readTree(j.out());
+        assertEquals(3, o.get("sequences").asInt());
+        CliTest.Run one = bench("-m", model.toString(), "--backends", "reference", "--json");
+        JsonNode single = new ObjectMapper().readTree(one.out());
+        assertEquals(1, single.get("sequences").asInt());
+        assertEquals(single.get("backends").get(0).get("bytes_per_token").asLong() / 3,
+                o.get("backends").get(0).get("bytes_per_token").asLong(), "three sequences share each step's weight reads");
+
+        CliTest.Run zero = bench("-m", model.toString(), "--backends", "reference", "--parallel", "0");
+        assertEquals(1, zero.code());
+        assertEquals("error: --parallel must be >= 1, not 0", zero.err().strip());
+    }
+
+    @Test
     void whenNoBackendCanRunTheTableShowsWhyAndTheExitCodeIs1() {
         CliTest.Run r = bench("-m", model.toString(), "--backends", "cuda,cpu:3");
         assertEquals(1, r.code(), r.err());
