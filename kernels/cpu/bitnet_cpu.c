@@ -306,52 +306,89 @@ AVX2 static void attn_sums_avx2(const uint16_t *values, int bs, int rows, const 
     }
 }
 
-/* Logits from f16 rows: each row is read once for all n hidden states. cols % 8 tail in plain C. */
+/*
+ * Logits from f16 or int8 rows, R rows against T hidden states at a time (R * T <= 8 accumulators): each row chunk
+ * is converted to f32 once for the T states and each state chunk loaded once for the R rows. On this AVX2 VM loads,
+ * not fmas, bound the product (a C loop in L1: 2.9 fmas per ns with a load per fma, 5 with none), so a row against
+ * each state in turn (a load of the state per fma) ran a batched decode's eight states at 2.4 fmas per ns.
+ * Each (row, state) sum is one chain of eight lanes over the row's 8-column chunks, then the plain C tail: the same
+ * order for any R and T, so a token's logit depends neither on the other tokens of its step nor on the row range a
+ * worker got. LOAD8(row, c) gives columns c..c+7 of a row as f32, SCALAR(row, c) one column.
+ */
+#define HEAD_ACCUMULATORS 8
+#define DEFINE_HEAD_TILE(NAME, ATTR, TYPE, LOAD8, SCALAR)                                                             \
+    ATTR static inline __attribute__((always_inline)) void NAME(const TYPE *rows, int cols, const float *x, int R,    \
+                                                                int T, float *sums) {                                \
+        __m256 a[HEAD_ACCUMULATORS]; /* a[i * T + t]: row i, state t */                                               \
+        for (int j = 0; j < R * T; j++) a[j] = _mm256_setzero_ps();                                                   \
+        int c = 0;                                                                                                    \
+        /* the R rows after these (contiguous), a slice per chunk: R short streams alone stall the prefetchers */     \
+        const char *next = (const char *) (rows + (int64_t) R * cols);                                                \
+        for (; c + 8 <= cols; c += 8) {                                                                               \
+            for (int64_t b = (int64_t) c * R * (int64_t) sizeof(TYPE); b < (int64_t) (c + 8) * R * (int64_t) sizeof(TYPE); b += 64) \
+                _mm_prefetch(next + b, _MM_HINT_T1);                                                                  \
+            __m256 xs[HEAD_ACCUMULATORS];                                                                             \
+            for (int t = 0; t < T; t++) xs[t] = _mm256_loadu_ps(x + (int64_t) t * cols + c);                          \
+            for (int i = 0; i < R; i++) {                                                                             \
+                __m256 w = LOAD8(rows + (int64_t) i * cols, c);                                                       \
+                for (int t = 0; t < T; t++) a[i * T + t] = _mm256_fmadd_ps(w, xs[t], a[i * T + t]);                   \
+            }                                                                                                         \
+        }                                                                                                             \
+        for (int i = 0; i < R; i++)                                                                                   \
+            for (int t = 0; t < T; t++) {                                                                             \
+                float sum = hsum256f(a[i * T + t]);                                                                   \
+                for (int k = c; k < cols; k++) sum += SCALAR(rows + (int64_t) i * cols, k) * x[(int64_t) t * cols + k]; \
+                sums[i * T + t] = sum;                                                                                \
+            }                                                                                                         \
+    }
+
+#define F16_LOAD8(row, c) _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *) ((row) + (c))))
+#define F16_SCALAR(row, c) half_to_float((row)[c])
+#define I8_LOAD8(row, c) _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *) ((row) + (c)))))
+#define I8_SCALAR(row, c) ((float) (row)[c])
+DEFINE_HEAD_TILE(f16_head_avx2_tile, AVX2, uint16_t, F16_LOAD8, F16_SCALAR)
+DEFINE_HEAD_TILE(i8_head_avx2_tile, AVX2, int8_t, I8_LOAD8, I8_SCALAR)
+
+/* Rows in blocks of HEAD_ROW_BLOCK (160 KB of f16: from memory once, then from L2), each block against up to four
+ * hidden states at a time (40 KB for 2B4T, mostly in L1 over the block's rows), eight rows for one state, four for
+ * two, two for three or four, one where the block runs out; each sum times SCALE. R and T are constants in each
+ * call of TILE, so its accumulators stay in registers. */
+#define HEAD_ROW_BLOCK 32
+#define HEAD_CALL(TILE, R, T)                                                                                         \
+    do {                                                                                                              \
+        if (r + (R) <= r1) TILE(row, cols, xk, R, T, sums);                                                           \
+        else TILE(row, cols, xk, 1, T, sums);                                                                         \
+        n = r + (R) <= r1 ? (R) : 1;                                                                                  \
+    } while (0)
+#define DEFINE_HEAD_ROWS(NAME, ATTR, TYPE, TILE, SCALE)                                                               \
+    ATTR static void NAME(const TYPE *m, const float *scales, int cols, int from, int to, const float *x, int states, \
+                          float *out, int outStride) {                                                                \
+        float sums[HEAD_ACCUMULATORS];                                                                                \
+        for (int r0 = from; r0 < to; r0 += HEAD_ROW_BLOCK) {                                                          \
+            int r1 = to - r0 < HEAD_ROW_BLOCK ? to : r0 + HEAD_ROW_BLOCK;                                             \
+            for (int k = 0; k < states; k += 4) {                                                                     \
+                int T = states - k < 4 ? states - k : 4;                                                              \
+                const float *xk = x + (int64_t) k * cols;                                                             \
+                for (int r = r0, n; r < r1; r += n) {                                                                 \
+                    const TYPE *row = m + (int64_t) r * cols;                                                         \
+                    switch (T) {                                                                                      \
+                        case 4: HEAD_CALL(TILE, 2, 4); break;                                                         \
+                        case 3: HEAD_CALL(TILE, 2, 3); break;                                                         \
+                        case 2: HEAD_CALL(TILE, 4, 2); break;                                                         \
+                        default: HEAD_CALL(TILE, 8, 1); break;                                                        \
+                    }                                                                                                 \
+                    for (int i = 0; i < n; i++)                                                                       \
+                        for (int t = 0; t < T; t++) out[(int64_t) (k + t) * outStride + r + i] = sums[i * T + t] * (SCALE); \
+                }                                                                                                     \
+            }                                                                                                         \
+        }                                                                                                             \
+    }
+DEFINE_HEAD_ROWS(f16_head_rows_avx2, AVX2, uint16_t, f16_head_avx2_tile, 1.0f)
+DEFINE_HEAD_ROWS(i8_rows_avx2, AVX2, int8_t, i8_head_avx2_tile, scales[r + i])
+
 AVX2 static void f16_rows_avx2(const uint16_t *e, int cols, int from, int to, const float *x, int n, float *out,
                                int outStride) {
-    for (int r = from; r < to; r++) {
-        const uint16_t *row = e + (int64_t) r * cols;
-        for (int k = 0; k < n; k++) {
-            const float *h = x + (int64_t) k * cols;
-            __m256 a[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()};
-            int c = 0;
-            for (; c + 32 <= cols; c += 32)
-                for (int u = 0; u < 4; u++)
-                    a[u] = _mm256_fmadd_ps(_mm256_cvtph_ps(_mm_loadu_si128((const __m128i *) (row + c + 8 * u))),
-                                           _mm256_loadu_ps(h + c + 8 * u), a[u]);
-            for (; c + 8 <= cols; c += 8)
-                a[0] = _mm256_fmadd_ps(_mm256_cvtph_ps(_mm_loadu_si128((const __m128i *) (row + c))), _mm256_loadu_ps(h + c), a[0]);
-            float sum = hsum256f(_mm256_add_ps(_mm256_add_ps(a[0], a[1]), _mm256_add_ps(a[2], a[3])));
-            for (; c < cols; c++) sum += half_to_float(row[c]) * h[c];
-            out[(int64_t) k * outStride + r] = sum;
-        }
-    }
-}
-
-/* int8 rows widened to f32; four accumulators, so the fma latency does not bound a row. */
-AVX2 static void i8_rows_avx2(const int8_t *m, const float *scales, int cols, int from, int to, const float *x, int n,
-                              float *out, int outStride) {
-    for (int r = from; r < to; r++) {
-        const int8_t *row = m + (int64_t) r * cols;
-        for (int k = 0; k < n; k++) {
-            const float *h = x + (int64_t) k * cols;
-            __m256 a[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()};
-            int c = 0;
-            for (; c + 32 <= cols; c += 32) {
-                for (int u = 0; u < 4; u++) {
-                    __m256 wv = _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *) (row + c + 8 * u))));
-                    a[u] = _mm256_fmadd_ps(wv, _mm256_loadu_ps(h + c + 8 * u), a[u]);
-                }
-            }
-            for (; c + 8 <= cols; c += 8) {
-                __m256 wv = _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *) (row + c))));
-                a[0] = _mm256_fmadd_ps(wv, _mm256_loadu_ps(h + c), a[0]);
-            }
-            float sum = hsum256f(_mm256_add_ps(_mm256_add_ps(a[0], a[1]), _mm256_add_ps(a[2], a[3])));
-            for (; c < cols; c++) sum += row[c] * h[c];
-            out[(int64_t) k * outStride + r] = sum * scales[r];
-        }
-    }
+    f16_head_rows_avx2(e, NULL, cols, from, to, x, n, out, outStride);
 }
 
 /* ---- AVX-512 VNNI --------------------------------------------------------------------------------------- */

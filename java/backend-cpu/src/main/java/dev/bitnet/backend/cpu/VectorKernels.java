@@ -87,9 +87,11 @@ final class VectorKernels implements MatrixKernels {
     public void headRows(Tensor head, int from, int to, float[] out) {
         int vocab = head.rows();
         switch (head) {
-            case CpuTensors.Embedding e -> {
+            case CpuTensors.Embedding e -> { // hidden states in pairs: each row taken apart once for two
                 for (int v = from; v < to; v++) {
-                    for (int k = 0; k < split.length; k++) out[k * vocab + v] = LmHeadKernel.dot(e.matrix(), v, split[k]);
+                    int k = 0;
+                    for (; k + 1 < split.length; k += 2) LmHeadKernel.dot2(e.matrix(), v, split[k], split[k + 1], out, k * vocab + v, vocab);
+                    if (k < split.length) out[k * vocab + v] = LmHeadKernel.dot(e.matrix(), v, split[k]);
                 }
             }
             case CpuTensors.Int8Head h -> {

@@ -46,6 +46,40 @@ class LmHeadKernelTest {
         }
     }
 
+    /** A batched decode's pairs of hidden states: each sum the same bits as alone, through the backend's kernels too. */
+    @Test
+    void twoHiddenStatesAtOnceGiveTheBitsOfEachAlone() {
+        SplittableRandom r = new SplittableRandom(6);
+        for (int d : new int[]{64, 2560, 2570}) {
+            int rows = 19;
+            short[] h = new short[rows * d];
+            for (int i = 0; i < h.length; i++) h[i] = i % 9 == 0 ? (short) r.nextInt(0x0400) : Float.floatToFloat16((float) r.nextGaussian());
+            F16Matrix e = new F16Matrix(rows, d, MemorySegment.ofArray(h));
+            float[] magnitudes = {1f, 1e9f, 3e-3f, 2f, 1e6f};
+            float[] x = new float[magnitudes.length * d];
+            for (int i = 0; i < x.length; i++) x[i] = (float) (r.nextGaussian() * magnitudes[i / d]);
+            LmHeadKernel.Split a = LmHeadKernel.split(x, 0, d), b = LmHeadKernel.split(x, d, d);
+            float[] out = new float[2 * rows];
+            for (int row = 0; row < rows; row++) {
+                LmHeadKernel.dot2(e, row, a, b, out, row, rows);
+                assertEquals(LmHeadKernel.dot(e, row, a), out[row], "d=" + d + " row " + row + ", first state");
+                assertEquals(LmHeadKernel.dot(e, row, b), out[rows + row], "d=" + d + " row " + row + ", second state");
+            }
+            VectorKernels k = new VectorKernels();
+            CpuTensors.Embedding head = new CpuTensors.Embedding(e);
+            int[] all = {0, 1, 2, 3, 4};
+            float[] together = new float[all.length * rows], alone = new float[rows];
+            k.prepareHead(x, all, head);
+            k.headRows(head, 0, rows, together);
+            for (int t = 0; t < all.length; t++) {
+                k.prepareHead(x, new int[]{t}, head);
+                k.headRows(head, 0, rows, alone);
+                assertEquals(java.util.Arrays.toString(alone), java.util.Arrays.toString(java.util.Arrays.copyOfRange(together, t * rows, (t + 1) * rows)),
+                        "d=" + d + ": state " + t + " of " + all.length);
+            }
+        }
+    }
+
     @Test
     void int8RowsMatchADoublePrecisionDotProduct() {
         SplittableRandom r = new SplittableRandom(6);

@@ -125,4 +125,53 @@ class NativeKernelsTest {
             }
         }
     }
+
+    /**
+     * A token's logits are the same bits whether it is alone in its step or one of several (a batched decode: the
+     * kernels take rows and tokens in tiles of several sizes), and whatever row range a worker gets.
+     */
+    @Test
+    void lmHeadRowsDependNeitherOnTheOtherTokensNorOnTheRowRange() {
+        SplittableRandom r = new SplittableRandom(5);
+        int vocab = 77; // two and a bit blocks of 32 rows
+        for (LibBitnetCpu.Isa isa : LibBitnetCpu.supported()) {
+            for (int d : new int[]{2560, 2570, 7}) {
+                short[] h = new short[vocab * d];
+                byte[] q8 = new byte[vocab * d];
+                float[] scales = new float[vocab];
+                for (int i = 0; i < h.length; i++) {
+                    h[i] = Float.floatToFloat16((float) r.nextGaussian());
+                    q8[i] = (byte) (r.nextInt(255) - 127);
+                }
+                for (int v = 0; v < vocab; v++) scales[v] = (float) r.nextDouble(0.001, 0.1);
+                var heads = new dev.bitnet.backend.Tensor[]{new CpuTensors.Embedding(new F16Matrix(vocab, d, MemorySegment.ofArray(h))),
+                        new CpuTensors.Int8Head(new Int8RowMatrix(vocab, d, q8, scales))};
+                int most = 9;
+                float[] x = new float[most * d];
+                for (int i = 0; i < x.length; i++) x[i] = (float) r.nextGaussian();
+                try (NativeKernels k = new NativeKernels(isa)) {
+                    for (var head : heads) {
+                        float[][] alone = new float[most][vocab];
+                        for (int t = 0; t < most; t++) {
+                            k.prepareHead(x, new int[]{t}, head);
+                            k.headRows(head, 0, vocab, alone[t]);
+                        }
+                        for (int n = 2; n <= most; n++) {
+                            int[] rows = new int[n];
+                            for (int t = 0; t < n; t++) rows[t] = t;
+                            float[] together = new float[n * vocab];
+                            k.prepareHead(x, rows, head);
+                            int cut = 1 + r.nextInt(vocab - 1); // two workers' ranges
+                            k.headRows(head, 0, cut, together);
+                            k.headRows(head, cut, vocab, together);
+                            for (int t = 0; t < n; t++) {
+                                assertEquals(Arrays.toString(alone[t]), Arrays.toString(Arrays.copyOfRange(together, t * vocab, (t + 1) * vocab)),
+                                        isa.label + " " + head.getClass().getSimpleName() + " d=" + d + ": token " + t + " of " + n + ", rows cut at " + cut);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
