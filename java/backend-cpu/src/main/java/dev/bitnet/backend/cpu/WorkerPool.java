@@ -69,9 +69,17 @@ final class WorkerPool implements AutoCloseable {
         pending.set(threads - 1);
         generation++; // publishes task and items to the workers
         for (Thread t : workers) LockSupport.unpark(t);
-        piece(0, n, task);
+        Throwable thrown = null;
+        try {
+            piece(0, n, task);
+        } catch (Throwable e) {
+            thrown = e;
+            next.set(n); // the others take no further piece of a failed run
+        }
+        // Even when this thread's piece failed: a worker still inside this run's task would go on claiming pieces
+        // of the next run's counter with this run's task.
         while (pending.get() > 0) Thread.onSpinWait();
-        Throwable f = failure;
+        Throwable f = thrown != null ? thrown : failure;
         if (f != null) {
             failure = null;
             if (f instanceof RuntimeException r) throw r;
@@ -144,6 +152,7 @@ final class WorkerPool implements AutoCloseable {
                 piece(worker, items, task);
             } catch (Throwable e) {
                 failure = e;
+                next.set(items);
             } finally {
                 pending.decrementAndGet();
             }

@@ -47,6 +47,30 @@ class WorkerPoolTest {
         }
     }
 
+    /** A run whose own piece fails still waits for the workers: none is left inside its task when it throws. */
+    @Test
+    void aRunThatFailsOnTheCallingThreadLeavesNoWorkerInsideItsTask() {
+        try (WorkerPool pool = new WorkerPool(2)) {
+            java.util.concurrent.atomic.AtomicInteger inside = new java.util.concurrent.atomic.AtomicInteger();
+            assertThrows(IllegalStateException.class, () -> pool.run(1000, (from, to, worker) -> {
+                inside.incrementAndGet();
+                try {
+                    if (worker == 0) { // the calling thread fails once the other worker is busy in a piece
+                        long deadline = System.nanoTime() + 2_000_000_000L;
+                        while (inside.get() < 2 && System.nanoTime() < deadline) Thread.onSpinWait();
+                        throw new IllegalStateException("boom");
+                    }
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    inside.decrementAndGet();
+                }
+            }));
+            assertEquals(0, inside.get(), "a worker still inside the failed run's task");
+        }
+    }
+
     @Test
     void idleWorkRunsEachStepOnceAndYieldsToTasks() throws InterruptedException {
         for (int threads : new int[]{2, 3}) {
