@@ -67,6 +67,19 @@ class HtmlReportTest {
     }
 
     @Test
+    void aBatchedDecodeIsNamedInTheSettingsTheChartAndTheAgreement() throws Exception {
+        BenchReport one = SampleReports.mixed(), four = new BenchReport(one.machine(), one.date(), one.commandLine(), one.model(),
+                one.modelBytes(), new BenchConfig(one.config().model(), one.config().backends(), 2, 8, 4, 0, 4, 3, 128,
+                dev.bitnet.backend.KvType.F16, dev.bitnet.model.LmHeadType.F16, false), 2, 20e9, one.outcomes());
+        String text = parse(HtmlReport.render(four)).getDocumentElement().getTextContent();
+        assertTrue(text.contains("prompt 8 tokens, 4 decoded by each of 4 sequences together, "), text);
+        assertTrue(text.contains("decode tokens/s (tg4 x 4 sequences)"), text);
+        assertTrue(text.contains("Greedy decode of 4 tokens in each of 4 sequences from the same start"), text);
+        String single = parse(HtmlReport.render(one)).getDocumentElement().getTextContent();
+        assertTrue(single.contains("prompt 8 tokens, 4 decoded, ") && single.contains("decode tokens/s (tg4)"), single);
+    }
+
+    @Test
     void thePageNeedsNothingFromOutside() {
         String html = HtmlReport.render(SampleReports.mixed()).toLowerCase();
         for (String forbidden : new String[]{"<script", "src=", "href=", "@import", "url(", "<link", "@font-face"}) {
