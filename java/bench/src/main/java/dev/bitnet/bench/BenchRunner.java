@@ -8,6 +8,7 @@ import dev.bitnet.backend.ForwardBatch;
 import dev.bitnet.backend.KvCache;
 import dev.bitnet.backend.KvCacheSpec;
 import dev.bitnet.backend.ProfilingBackend;
+import dev.bitnet.backend.ScalarMath;
 import dev.bitnet.backend.StepProfile;
 import dev.bitnet.gguf.GgufFile;
 import dev.bitnet.model.LmHeadType;
@@ -196,7 +197,7 @@ public final class BenchRunner {
      * sequence s is fed token 1 + s, then each its argmax. Returns the ids step by step ({@code ids[step * sequences +
      * s]}). The first step's logits of sequence 0 are copied to {@code firstStepLogits} unless it is null.
      */
-    static int[] decode(Transformer t, KvCache cache, int n, int at, int[][] tables, float[] logits, float[] firstStepLogits) {
+    private static int[] decode(Transformer t, KvCache cache, int n, int at, int[][] tables, float[] logits, float[] firstStepLogits) {
         int sequences = tables.length, vocab = logits.length / sequences;
         int[] ids = new int[n * sequences], tokens = new int[sequences], seq = new int[sequences];
         for (int s = 0; s < sequences; s++) {
@@ -209,17 +210,11 @@ public final class BenchRunner {
             t.forward(new ForwardBatch(tokens.clone(), positions, seq, tables, seq, BLOCK_SIZE), cache, logits);
             if (pos == 0 && firstStepLogits != null) System.arraycopy(logits, 0, firstStepLogits, 0, firstStepLogits.length);
             for (int s = 0; s < sequences; s++) {
-                tokens[s] = argmax(logits, s * vocab, vocab);
+                tokens[s] = ScalarMath.argmax(logits, s * vocab, vocab);
                 ids[pos * sequences + s] = tokens[s];
             }
         }
         return ids;
-    }
-
-    private static int argmax(float[] x, int from, int n) {
-        int best = 0;
-        for (int i = 1; i < n; i++) if (x[from + i] > x[from + best]) best = i;
-        return best;
     }
 
     /** The weights a decode step must read: every ternary weight at 2 bits, plus the LM head (f16, or int8 rows). */
