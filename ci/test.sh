@@ -11,32 +11,37 @@ bitnet_find_jdk
 echo "== JDK: $JAVA_HOME ($("$JAVA" -version 2>&1 | head -n 1))"
 command -v mvn >/dev/null || { echo "ci/test.sh: Maven 3.8+ (mvn) is needed" >&2; exit 1; }
 
-# OpenCL on the CPU (PoCL), for the OpenCL backend's tests: best effort, never fatal.
+# Best effort, never fatal: OpenCL on the CPU (PoCL) for the OpenCL backend's tests, and SIMDe's headers for the
+# test build of libbitnet_cpu that runs its AVX-512 kernels on CPUs without AVX-512 (cmake/CMakeLists.txt).
 # apt-get is usable as root, or through sudo when it needs no password (CI runners); never prompts.
-pocl_installed() { dpkg-query -W -f='${Status}' pocl-opencl-icd 2>/dev/null | grep -q 'ok installed'; }
+installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'ok installed'; }
 as_root=()
 if [ "$(id -u)" != 0 ]; then
   if command -v sudo >/dev/null && sudo -n true 2>/dev/null; then as_root=(sudo -n); else as_root=(false); fi
 fi
-if command -v apt-get >/dev/null && command -v dpkg-query >/dev/null && ! pocl_installed; then
-  if [ "${as_root[0]:-}" = false ]; then
-    echo "== PoCL is not installed and apt-get needs root; OpenCL tests will be skipped"
-  else
-    echo "== installing PoCL (OpenCL on the CPU; best effort)"
-    if ! ("${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
-          "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-            pocl-opencl-icd ocl-icd-libopencl1 clinfo) >/dev/null 2>&1; then
-      echo "   PoCL could not be installed; OpenCL tests will be skipped"
-    fi
-  fi
+apt_install() { # what for, then the packages
+  local what=$1; shift
+  echo "== installing $what ($*); best effort"
+  if [ "${as_root[0]:-}" = false ]; then echo "   apt-get needs root: not installed; its tests will be skipped"; return; fi
+  [ -n "${apt_updated:-}" ] || "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null 2>&1 || true
+  apt_updated=1
+  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null 2>&1 ||
+    echo "   $* could not be installed; its tests will be skipped"
+}
+if command -v apt-get >/dev/null && command -v dpkg-query >/dev/null; then
+  installed pocl-opencl-icd || apt_install "OpenCL on the CPU" pocl-opencl-icd ocl-icd-libopencl1 clinfo
+  installed libsimde-dev || apt_install "SIMDe, for the emulated AVX-512 kernel tests" libsimde-dev
 fi
 
 # Where PoCL is installed the OpenCL tests must run: a missing runtime then fails them instead of skipping them.
-if pocl_installed; then export BITNET_REQUIRE_OPENCL=1; echo "== PoCL installed: OpenCL tests required"; fi
+if installed pocl-opencl-icd; then export BITNET_REQUIRE_OPENCL=1; echo "== PoCL installed: OpenCL tests required"; fi
 
 # Where cmake and a C compiler are present the build makes libbitnet_cpu, so the cpu-native tests must run.
 if command -v cmake >/dev/null && { command -v cc >/dev/null || command -v gcc >/dev/null; } && [ -z "${BITNET_SKIP_NATIVE:-}" ]; then
   export BITNET_REQUIRE_NATIVE=1; echo "== cmake and a C compiler found: cpu-native (libbitnet_cpu) tests required"
+  if [ "$(uname -m)" = x86_64 ] && installed libsimde-dev; then
+    export BITNET_REQUIRE_AVX512_EMULATION=1; echo "== SIMDe installed: the emulated AVX-512 kernel tests required"
+  fi
 fi
 
 echo "== mvn -B verify"

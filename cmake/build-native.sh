@@ -18,3 +18,11 @@ platform=$(uname -s | tr "[:upper:]" "[:lower:]")-$(uname -m)
 mkdir -p "$out_dir/$platform"
 cp "$build_dir/libbitnet_cpu.so" "$out_dir/$platform/"
 echo "[native] built $out_dir/$platform/libbitnet_cpu.so"
+# The test-only build with the AVX-512 set emulated (see CMakeLists.txt): stays in the build folder, for the tests.
+if cmake --build "$build_dir" --target help | grep bitnet_cpu_avx512_emulated >/dev/null; then
+  if cmake --build "$build_dir" --target bitnet_cpu_avx512_emulated >/dev/null; then
+    echo "[native] built $build_dir/libbitnet_cpu_avx512_emulated.so (tests only)"
+  else
+    echo "[native] WARNING: the emulated AVX-512 test build failed; its tests will be skipped (failed where required)"
+  fi
+fi

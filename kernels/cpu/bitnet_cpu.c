@@ -25,7 +25,9 @@
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
-#if defined(__x86_64__)
+#if defined(__x86_64__) && defined(BITNET_EMULATE_AVX512)
+#include "avx512_emulation.h" /* a test build only: the AVX-512 set run through SIMDe on an AVX2 CPU (cmake/) */
+#elif defined(__x86_64__)
 #include <immintrin.h>
 #endif
 
@@ -311,43 +313,51 @@ AVX2 static void attn_sums_avx2(const uint16_t *values, int bs, int rows, const 
  * is converted to f32 once for the T states and each state chunk loaded once for the R rows. On this AVX2 VM loads,
  * not fmas, bound the product (a C loop in L1: 2.9 fmas per ns with a load per fma, 5 with none), so a row against
  * each state in turn (a load of the state per fma) ran a batched decode's eight states at 2.4 fmas per ns.
- * Each (row, state) sum is one chain of eight lanes over the row's 8-column chunks, then the plain C tail: the same
+ * Each (row, state) sum is one chain of W lanes over the row's W-column chunks, then the plain C tail: the same
  * order for any R and T, so a token's logit depends neither on the other tokens of its step nor on the row range a
- * worker got. LOAD8(row, c) gives columns c..c+7 of a row as f32, SCALAR(row, c) one column.
+ * worker got. VEC names the vector width's operations (VEC##_LANES, _ZERO, _LOADU, _FMADD, _HSUM below);
+ * LOADW(row, c) gives columns c..c+W-1 of a row as f32, SCALAR(row, c) one column.
  */
 #define HEAD_ACCUMULATORS 8
-#define DEFINE_HEAD_TILE(NAME, ATTR, TYPE, LOAD8, SCALAR)                                                             \
+#define DEFINE_HEAD_TILE(NAME, ATTR, TYPE, VEC, LOADW, SCALAR)                                                        \
     ATTR static inline __attribute__((always_inline)) void NAME(const TYPE *rows, int cols, const float *x, int R,    \
                                                                 int T, float *sums) {                                \
-        __m256 a[HEAD_ACCUMULATORS]; /* a[i * T + t]: row i, state t */                                               \
-        for (int j = 0; j < R * T; j++) a[j] = _mm256_setzero_ps();                                                   \
+        const int W = VEC##_LANES;                                                                                    \
+        VEC##_TYPE a[HEAD_ACCUMULATORS]; /* a[i * T + t]: row i, state t */                                           \
+        for (int j = 0; j < R * T; j++) a[j] = VEC##_ZERO();                                                          \
         int c = 0;                                                                                                    \
         /* the R rows after these (contiguous), a slice per chunk: R short streams alone stall the prefetchers */     \
         const char *next = (const char *) (rows + (int64_t) R * cols);                                                \
-        for (; c + 8 <= cols; c += 8) {                                                                               \
-            for (int64_t b = (int64_t) c * R * (int64_t) sizeof(TYPE); b < (int64_t) (c + 8) * R * (int64_t) sizeof(TYPE); b += 64) \
+        for (; c + W <= cols; c += W) {                                                                               \
+            for (int64_t b = (int64_t) c * R * (int64_t) sizeof(TYPE); b < (int64_t) (c + W) * R * (int64_t) sizeof(TYPE); b += 64) \
                 _mm_prefetch(next + b, _MM_HINT_T1);                                                                  \
-            __m256 xs[HEAD_ACCUMULATORS];                                                                             \
-            for (int t = 0; t < T; t++) xs[t] = _mm256_loadu_ps(x + (int64_t) t * cols + c);                          \
+            VEC##_TYPE xs[HEAD_ACCUMULATORS];                                                                         \
+            for (int t = 0; t < T; t++) xs[t] = VEC##_LOADU(x + (int64_t) t * cols + c);                              \
             for (int i = 0; i < R; i++) {                                                                             \
-                __m256 w = LOAD8(rows + (int64_t) i * cols, c);                                                       \
-                for (int t = 0; t < T; t++) a[i * T + t] = _mm256_fmadd_ps(w, xs[t], a[i * T + t]);                   \
+                VEC##_TYPE w = LOADW(rows + (int64_t) i * cols, c);                                                   \
+                for (int t = 0; t < T; t++) a[i * T + t] = VEC##_FMADD(w, xs[t], a[i * T + t]);                       \
             }                                                                                                         \
         }                                                                                                             \
         for (int i = 0; i < R; i++)                                                                                   \
             for (int t = 0; t < T; t++) {                                                                             \
-                float sum = hsum256f(a[i * T + t]);                                                                   \
+                float sum = VEC##_HSUM(a[i * T + t]);                                                                 \
                 for (int k = c; k < cols; k++) sum += SCALAR(rows + (int64_t) i * cols, k) * x[(int64_t) t * cols + k]; \
                 sums[i * T + t] = sum;                                                                                \
             }                                                                                                         \
     }
+#define V256_TYPE __m256
+#define V256_LANES 8
+#define V256_ZERO _mm256_setzero_ps
+#define V256_LOADU _mm256_loadu_ps
+#define V256_FMADD _mm256_fmadd_ps
+#define V256_HSUM hsum256f
 
 #define F16_LOAD8(row, c) _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *) ((row) + (c))))
 #define F16_SCALAR(row, c) half_to_float((row)[c])
 #define I8_LOAD8(row, c) _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *) ((row) + (c)))))
 #define I8_SCALAR(row, c) ((float) (row)[c])
-DEFINE_HEAD_TILE(f16_head_avx2_tile, AVX2, uint16_t, F16_LOAD8, F16_SCALAR)
-DEFINE_HEAD_TILE(i8_head_avx2_tile, AVX2, int8_t, I8_LOAD8, I8_SCALAR)
+DEFINE_HEAD_TILE(f16_head_avx2_tile, AVX2, uint16_t, V256, F16_LOAD8, F16_SCALAR)
+DEFINE_HEAD_TILE(i8_head_avx2_tile, AVX2, int8_t, V256, I8_LOAD8, I8_SCALAR)
 
 /* Rows in blocks of HEAD_ROW_BLOCK (160 KB of f16: from memory once, then from L2), each block against up to four
  * hidden states at a time (40 KB for 2B4T, mostly in L1 over the block's rows), eight rows for one state, four for
@@ -393,7 +403,11 @@ AVX2 static void f16_rows_avx2(const uint16_t *e, int cols, int from, int to, co
 
 /* ---- AVX-512 VNNI --------------------------------------------------------------------------------------- */
 
+#if defined(BITNET_EMULATE_AVX512)
+#define AVX512 AVX2 /* SIMDe's AVX-512 in AVX2 instructions */
+#else
 #define AVX512 __attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni,avx2,fma,f16c")))
+#endif
 
 /*
  * Two ways to line the groups up, chosen by the constant `masked`:
@@ -509,49 +523,23 @@ AVX512 static inline __attribute__((always_inline)) void ternary_group2_vnni(
     ternary_row_vnni(row, stride, blocks, x, paddedCols, T, (T) > 1, sums)
 DEFINE_TERNARY_ROWS(ternary_rows_vnni, AVX512, TERNARY_ROW_VNNI, ternary_group_vnni, ternary_group2_vnni, 1, 64, 4)
 
+/* The LM head as in the AVX2 set (DEFINE_HEAD_TILE and DEFINE_HEAD_ROWS above), 16 columns a chunk */
+#define V512_TYPE __m512
+#define V512_LANES 16
+#define V512_ZERO _mm512_setzero_ps
+#define V512_LOADU _mm512_loadu_ps
+#define V512_FMADD _mm512_fmadd_ps
+#define V512_HSUM _mm512_reduce_add_ps
+#define F16_LOAD16(row, c) _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *) ((row) + (c))))
+#define I8_LOAD16(row, c) _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(_mm_loadu_si128((const __m128i *) ((row) + (c)))))
+DEFINE_HEAD_TILE(f16_head_avx512_tile, AVX512, uint16_t, V512, F16_LOAD16, F16_SCALAR)
+DEFINE_HEAD_TILE(i8_head_avx512_tile, AVX512, int8_t, V512, I8_LOAD16, I8_SCALAR)
+DEFINE_HEAD_ROWS(f16_head_rows_avx512, AVX512, uint16_t, f16_head_avx512_tile, 1.0f)
+DEFINE_HEAD_ROWS(i8_rows_avx512, AVX512, int8_t, i8_head_avx512_tile, scales[r + i])
+
 AVX512 static void f16_rows_avx512(const uint16_t *e, int cols, int from, int to, const float *x, int n, float *out,
                                    int outStride) {
-    for (int r = from; r < to; r++) {
-        const uint16_t *row = e + (int64_t) r * cols;
-        for (int k = 0; k < n; k++) {
-            const float *h = x + (int64_t) k * cols;
-            __m512 a0 = _mm512_setzero_ps(), a1 = _mm512_setzero_ps();
-            int c = 0;
-            for (; c + 32 <= cols; c += 32) {
-                a0 = _mm512_fmadd_ps(_mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *) (row + c))), _mm512_loadu_ps(h + c), a0);
-                a1 = _mm512_fmadd_ps(_mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *) (row + c + 16))), _mm512_loadu_ps(h + c + 16), a1);
-            }
-            float sum = _mm512_reduce_add_ps(_mm512_add_ps(a0, a1));
-            for (; c < cols; c++) sum += half_to_float(row[c]) * h[c];
-            out[(int64_t) k * outStride + r] = sum;
-        }
-    }
-}
-
-/* int8 rows widened to f32; four accumulators, so the fma latency does not bound a row. */
-AVX512 static void i8_rows_avx512(const int8_t *m, const float *scales, int cols, int from, int to, const float *x,
-                                  int n, float *out, int outStride) {
-    for (int r = from; r < to; r++) {
-        const int8_t *row = m + (int64_t) r * cols;
-        for (int k = 0; k < n; k++) {
-            const float *h = x + (int64_t) k * cols;
-            __m512 a[4] = {_mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps()};
-            int c = 0;
-            for (; c + 64 <= cols; c += 64) {
-                for (int u = 0; u < 4; u++) {
-                    __m512 wv = _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(_mm_loadu_si128((const __m128i *) (row + c + 16 * u))));
-                    a[u] = _mm512_fmadd_ps(wv, _mm512_loadu_ps(h + c + 16 * u), a[u]);
-                }
-            }
-            for (; c + 16 <= cols; c += 16) {
-                __m512 wv = _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(_mm_loadu_si128((const __m128i *) (row + c))));
-                a[0] = _mm512_fmadd_ps(wv, _mm512_loadu_ps(h + c), a[0]);
-            }
-            float sum = _mm512_reduce_add_ps(_mm512_add_ps(_mm512_add_ps(a[0], a[1]), _mm512_add_ps(a[2], a[3])));
-            for (; c < cols; c++) sum += row[c] * h[c];
-            out[(int64_t) k * outStride + r] = sum * scales[r];
-        }
-    }
+    f16_head_rows_avx512(e, NULL, cols, from, to, x, n, out, outStride);
 }
 #endif
 
@@ -592,6 +580,9 @@ int bitnet_cpu_supports(int isa) {
     __builtin_cpu_init();
     int avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c");
     if (isa == 1) return avx2;
+#if defined(BITNET_EMULATE_AVX512)
+    return avx2;
+#endif
     return avx2 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw")
            && __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vnni");
 #else
