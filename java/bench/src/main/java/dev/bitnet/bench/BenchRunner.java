@@ -46,14 +46,7 @@ public final class BenchRunner {
      * an error in the model file itself is thrown before any backend starts.
      */
     public static List<BenchOutcome> run(BenchConfig cfg, Consumer<String> starting) {
-        try (GgufFile file = GgufFile.open(cfg.model())) {
-            ModelConfig c = ModelLoader.readConfig(file, null);   // the model's own errors are the user's, not a backend's
-            if (cfg.contextNeeded() > c.contextLength()) {
-                throw new BitNetException("-d " + cfg.depth() + " plus the longer of -p " + cfg.promptTokens() + " and -n "
-                        + cfg.genTokens() + " is " + cfg.contextNeeded() + " positions, more than the model's context of "
-                        + c.contextLength() + " (" + cfg.model() + ")");
-            }
-        }
+        checkModel(cfg);
         List<BenchOutcome> outcomes = new ArrayList<>();
         for (String selector : cfg.backends()) {
             starting.accept(selector);
@@ -62,6 +55,21 @@ public final class BenchRunner {
             outcomes.add(runOne(cfg, selector));
         }
         return outcomes;
+    }
+
+    /**
+     * Throws the model file's own errors, and a context the model cannot hold, as a {@link BitNetException}: what
+     * {@link #run} does before any backend starts (a sweep checks all its runs so before the first).
+     */
+    public static void checkModel(BenchConfig cfg) {
+        try (GgufFile file = GgufFile.open(cfg.model())) {
+            ModelConfig c = ModelLoader.readConfig(file, null);   // the model's own errors are the user's, not a backend's
+            if (cfg.contextNeeded() > c.contextLength()) {
+                throw new BitNetException("-d " + cfg.depth() + " plus the longer of -p " + cfg.promptTokens() + " and -n "
+                        + cfg.genTokens() + " is " + cfg.contextNeeded() + " positions, more than the model's context of "
+                        + c.contextLength() + " (" + cfg.model() + ")");
+            }
+        }
     }
 
     private static BenchOutcome runOne(BenchConfig cfg, String selector) {

@@ -54,24 +54,29 @@ public final class ComparisonTable {
         return out.toString();
     }
 
-    /**
-     * Columns as wide as their widest cell (the first left-aligned, the rest right-aligned); a row of two cells is a
-     * backend and a note that runs on over the other columns.
-     */
+    /** The backend rows under {@link #HEADER}; a row of two cells is a backend and why it did not run. */
     private static void appendAligned(StringBuilder out, List<String[]> rows) {
-        int[] width = new int[HEADER.length];
-        for (int c = 0; c < HEADER.length; c++) width[c] = HEADER[c].length();
+        appendAligned(out, HEADER, rows, 1);
+    }
+
+    /**
+     * {@code rows} under {@code header}, columns as wide as their widest cell, the first {@code left} left-aligned and
+     * the rest right-aligned; a row of two cells is a first cell and a note that runs on over the other columns.
+     */
+    static void appendAligned(StringBuilder out, String[] header, List<String[]> rows, int left) {
+        int[] width = new int[header.length];
+        for (int c = 0; c < header.length; c++) width[c] = header[c].length();
         for (String[] row : rows) {
-            if (row.length == HEADER.length) for (int c = 0; c < row.length; c++) width[c] = Math.max(width[c], row[c].length());
+            if (row.length == header.length) for (int c = 0; c < row.length; c++) width[c] = Math.max(width[c], row[c].length());
             else width[0] = Math.max(width[0], row[0].length());
         }
         List<String[]> all = new ArrayList<>();
-        all.add(HEADER);
+        all.add(header);
         all.addAll(rows);
         for (String[] row : all) {
             StringBuilder line = new StringBuilder(pad(row[0], width[0], false));
-            if (row.length == HEADER.length) {
-                for (int c = 1; c < row.length; c++) line.append("  ").append(pad(row[c], width[c], true));
+            if (row.length == header.length) {
+                for (int c = 1; c < row.length; c++) line.append("  ").append(pad(row[c], width[c], c >= left));
             } else {
                 line.append("  ").append(row[1]);
             }
@@ -80,7 +85,7 @@ public final class ComparisonTable {
     }
 
     /** Text from outside (backend names, reasons) without control characters: no terminal escapes, no broken columns. */
-    private static String printable(String s) {
+    static String printable(String s) {
         return s.replaceAll("\\p{Cntrl}", "?");
     }
 

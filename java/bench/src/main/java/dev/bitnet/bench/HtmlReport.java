@@ -44,10 +44,26 @@ public final class HtmlReport {
 
     /** Writes the page to {@code file}, atomically. */
     public static void write(BenchReport report, Path file) throws IOException {
-        AtomicFiles.writeString(file, render(report));
+        write(List.of(report), file);
+    }
+
+    /** Writes the page of one run, or of a sweep's runs, to {@code file}, atomically. */
+    public static void write(List<BenchReport> reports, Path file) throws IOException {
+        AtomicFiles.writeString(file, render(reports));
     }
 
     public static String render(BenchReport r) {
+        return render(List.of(r));
+    }
+
+    /**
+     * One run's page, or a sweep's: the settings the runs share, a summary row per run and backend, then each run in
+     * its own section.
+     */
+    public static String render(List<BenchReport> reports) {
+        if (reports.isEmpty()) throw new IllegalArgumentException("no run to report");
+        BenchReport r = reports.getFirst();
+        boolean sweep = reports.size() > 1;
         BenchConfig cfg = r.config();
         StringBuilder h = new StringBuilder(16_384);
         h.append("<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\">\n<head>\n")
@@ -55,28 +71,66 @@ public final class HtmlReport {
                 .append("<title>bitnet bench: ").append(e(backendList(r))).append("</title>\n")
                 .append("<style>\n").append(CSS).append("</style>\n</head>\n<body>\n");
         h.append("<h1>bitnet bench</h1>\n<p class=\"muted\">").append(e(backendList(r))).append(" \u2014 ")
-                .append(e(cfg.tests())).append(", ").append(cfg.repetitions())
+                .append(e(sweep ? reports.size() + " runs" : cfg.tests())).append(", ").append(cfg.repetitions())
                 .append(cfg.repetitions() == 1 ? " repetition" : " repetitions").append("</p>\n");
 
         h.append("<h2>Run</h2>\n<table class=\"facts\">\n");
         fact(h, "date", r.date().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
         h.append("<tr><th>command</th><td><code class=\"command\">").append(e(r.commandLine())).append("</code></td></tr>\n");
         fact(h, "model", r.model() + " (" + Units.mib(r.modelBytes()) + ")");
-        fact(h, "settings", "prompt " + cfg.promptTokens() + " tokens, " + cfg.genTokens() + " decoded"
-                + (cfg.sequences() > 1 ? " by each of " + cfg.sequences() + " sequences together" : "") + ", "
-                + (cfg.depth() > 0 ? "after " + cfg.depth() + " tokens of context, " : "")
-                + cfg.repetitions() + (cfg.repetitions() == 1 ? " repetition, " : " repetitions, ") + r.threads()
-                + " threads, KV cache " + lower(cfg.kvType()) + ", LM head " + lower(cfg.lmHead()) + ", prefill chunk "
-                + cfg.prefillChunk());
+        String repetitions = cfg.repetitions() + (cfg.repetitions() == 1 ? " repetition, " : " repetitions, ");
+        String shared = "KV cache " + lower(cfg.kvType()) + ", LM head " + lower(cfg.lmHead()) + ", prefill chunk " + cfg.prefillChunk();
+        fact(h, "settings", sweep ? repetitions + shared + "; each run's own below"
+                : tests(cfg) + repetitions + threads(r) + ", " + shared);
         MachineInfo m = r.machine();
         fact(h, "CPU", m.cpuModel() + ", " + m.cores() + " cores available");
         if (m.memoryBytes() > 0) fact(h, "memory", Units.memory(m.memoryBytes()));
-        fact(h, "measured read bandwidth", Units.bandwidth(r));
+        if (!sweep) fact(h, "measured read bandwidth", Units.bandwidth(r));
         fact(h, "JDK", m.jdk());
         fact(h, "OS", m.os());
         h.append("</table>\n");
 
-        h.append("<h2>Results</h2>\n<table class=\"results\">\n<tr>");
+        if (!sweep) {
+            body(h, r, 2);
+        } else {
+            h.append("<h2>All runs</h2>\n<table class=\"results\">\n<tr>");
+            for (String col : SweepTable.HEADER) h.append("<th>").append(e(col)).append("</th>");
+            h.append("</tr>\n");
+            for (BenchReport run : reports) {
+                for (BackendResult b : run.results()) {
+                    h.append("<tr>");
+                    for (String cell : SweepTable.cells(run, b)) h.append("<td>").append(e(cell)).append("</td>");
+                    h.append("</tr>\n");
+                }
+            }
+            h.append("</table>\n");
+            for (BenchReport run : reports) {
+                h.append("<h2>").append(e(run.config().tests() + ", " + threads(run)))
+                        .append("</h2>\n<p class=\"muted\">").append(e(tests(run.config()) + threads(run)))
+                        .append("; measured read bandwidth ")
+                        .append(e(Units.bandwidth(run))).append("</p>\n");
+                body(h, run, 3);
+            }
+        }
+        h.append("</body>\n</html>\n");
+        return h.toString();
+    }
+
+    /** A run's tests in words, up to its threads: "prompt 128 tokens, 64 decoded, after 1024 tokens of context, ". */
+    private static String tests(BenchConfig cfg) {
+        return "prompt " + cfg.promptTokens() + " tokens, " + cfg.genTokens() + " decoded"
+                + (cfg.sequences() > 1 ? " by each of " + cfg.sequences() + " sequences together" : "") + ", "
+                + (cfg.depth() > 0 ? "after " + cfg.depth() + " tokens of context, " : "");
+    }
+
+    private static String threads(BenchReport r) {
+        return r.threads() + (r.threads() == 1 ? " thread" : " threads");
+    }
+
+    /** One run's results, agreement, profiles and charts, under headings of {@code level}. */
+    private static void body(StringBuilder h, BenchReport r, int level) {
+        String open = "<h" + level + ">", close = "</h" + level + ">\n";
+        h.append(open).append("Results").append(close).append("<table class=\"results\">\n<tr>");
         for (String col : ComparisonTable.HEADER) h.append("<th>").append(e(col)).append("</th>");
         h.append("</tr>\n");
         for (BenchOutcome o : r.outcomes()) {
@@ -105,14 +159,13 @@ public final class HtmlReport {
                 + "loading and a first run (\u2014 for backends that compute on the host); MB/token: bytes a decode step "
                 + "reads; GB/s: MB/token \u00d7 decode tok/s, and its share of the measured read bandwidth.</p>\n");
 
-        h.append("<h2>Greedy output agreement</h2>\n");
+        h.append(open).append("Greedy output agreement").append(close);
         agreement(h, r);
-        profiles(h, r);
+        profiles(h, r, level);
 
-        h.append("<h2>Charts</h2>\n<div class=\"charts\">\n");
+        h.append(open).append("Charts").append(close).append("<div class=\"charts\">\n");
         for (SvgBarChart chart : charts(r)) h.append(chart.render()).append('\n');
-        h.append("</div>\n</body>\n</html>\n");
-        return h.toString();
+        h.append("</div>\n");
     }
 
     /** Prefill and decode tokens/s with their ranges, host peak RSS, and device memory when a backend has some. */
@@ -145,20 +198,22 @@ public final class HtmlReport {
     }
 
     /** Each profiled backend's prefill and decode steps by operation ({@code --profile}); nothing without. */
-    private static void profiles(StringBuilder h, BenchReport r) {
+    private static void profiles(StringBuilder h, BenchReport r, int level) {
         for (ProfileTable.Phase phase : ProfileTable.Phase.values()) {
             if (r.results().stream().allMatch(b -> phase.of(b).isEmpty())) continue;
             String title = phase.title();
-            h.append("<h2>").append(e(Character.toUpperCase(title.charAt(0)) + title.substring(1))).append("</h2>\n")
+            h.append("<h").append(level).append(">").append(e(Character.toUpperCase(title.charAt(0)) + title.substring(1)))
+                    .append("</h").append(level).append(">\n")
                     .append("<p class=\"muted\">").append(e(phase.note(r.config()))).append(".</p>\n");
-            for (BackendResult b : r.results()) profile(h, b.backend(), phase.of(b));
+            for (BackendResult b : r.results()) profile(h, b.backend(), phase.of(b), level + 1);
         }
     }
 
     /** One backend's profile of one phase as a table (nothing for an empty one). */
-    private static void profile(StringBuilder h, String backend, StepProfile p) {
+    private static void profile(StringBuilder h, String backend, StepProfile p, int level) {
         if (p.isEmpty()) return;
-        h.append("<h3>").append(e(ProfileTable.title(backend, p))).append("</h3>\n<table class=\"results\">\n<tr>");
+        h.append("<h").append(level).append(">").append(e(ProfileTable.title(backend, p))).append("</h").append(level)
+                .append(">\n<table class=\"results\">\n<tr>");
         for (String col : ProfileTable.HEADER) h.append("<th>").append(e(col)).append("</th>");
         h.append("</tr>\n");
         for (StepProfile.Op op : p.ops()) {

@@ -20,8 +20,9 @@ final class Units {
         return gib >= 10 ? String.format(Locale.ROOT, "%.2f GiB", gib) : mib(bytes);
     }
 
-    /** Tokens per second with the spread: {@code 12.34 ±3%}. */
+    /** Tokens per second with the spread: {@code 12.34 ±3%}; {@link #NONE} where nothing was timed ({@code -p 0}). */
     static String rate(Stats s) {
+        if (s.max() == 0) return NONE;
         return String.format(Locale.ROOT, "%.2f \u00b1%.0f%%", s.median(), s.spreadPercent());
     }
 

@@ -80,6 +80,27 @@ class HtmlReportTest {
     }
 
     @Test
+    void aSweepIsOnePageWithASummaryRowPerRunAndBackendAndASectionPerRun() throws Exception {
+        BenchReport one = SampleReports.mixed(), deep = new BenchReport(one.machine(), one.date(), one.commandLine(), one.model(),
+                one.modelBytes(), new BenchConfig(one.config().model(), one.config().backends(), 1, 8, 4, 256, 1, 3, 128,
+                dev.bitnet.backend.KvType.F16, dev.bitnet.model.LmHeadType.F16, false), 1, 10e9, one.outcomes());
+        Document doc = parse(HtmlReport.render(List.of(one, deep)));
+        List<String> h2 = new ArrayList<>();
+        NodeList heads = doc.getElementsByTagNameNS(XHTML, "h2");
+        for (int i = 0; i < heads.getLength(); i++) h2.add(heads.item(i).getTextContent());
+        assertEquals(List.of("Run", "All runs", one.config().tests() + ", 2 threads", "pp8 / tg4 @ d256, 1 thread"), h2);
+        NodeList tables = doc.getElementsByTagNameNS(XHTML, "table");
+        Element summary = (Element) tables.item(1);
+        int ran = one.results().size();
+        assertEquals(1 + 2 * ran, summary.getElementsByTagNameNS(XHTML, "tr").getLength(), "a row per run and backend that ran");
+        assertEquals(2, doc.getElementsByTagNameNS(XHTML, "h3").getLength() / 3, "Results, agreement, charts per run");
+        String text = doc.getDocumentElement().getTextContent();
+        assertTrue(text.contains("prompt 8 tokens, 4 decoded, after 256 tokens of context, 1 thread; measured read bandwidth 10.0 GB/s"), text);
+        assertTrue(text.contains("3 repetitions, KV cache f16, LM head f16, prefill chunk 128; each run's own below"), text);
+        assertEquals(HtmlReport.render(one), HtmlReport.render(List.of(one)), "one run: the page of a single run");
+    }
+
+    @Test
     void thePageNeedsNothingFromOutside() {
         String html = HtmlReport.render(SampleReports.mixed()).toLowerCase();
         for (String forbidden : new String[]{"<script", "src=", "href=", "@import", "url(", "<link", "@font-face"}) {

@@ -13,6 +13,7 @@ import dev.bitnet.bench.HtmlReport;
 import dev.bitnet.bench.MachineInfo;
 import dev.bitnet.bench.MemoryBandwidth;
 import dev.bitnet.bench.SkippedBackend;
+import dev.bitnet.bench.SweepTable;
 import dev.bitnet.testmodel.TestModelGenerator;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -27,7 +28,10 @@ import java.nio.file.Path;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 
 /**
  * {@code bitnet bench}: prefill and decode speed, memory and achieved bandwidth per backend (like llama-bench), against
@@ -43,19 +47,23 @@ final class BenchCommand implements Callable<Integer> {
     Source source;
     @Option(names = "--backends", split = ",", defaultValue = "cpu", description = "backends to compare (default: ${DEFAULT-VALUE})")
     List<String> backends;
-    @Option(names = {"-t", "--threads"}, defaultValue = "0", description = "CPU threads (default: one per core)")
-    int threads;
-    @Option(names = {"-p", "--n-prompt"}, defaultValue = "128", description = "prompt tokens (default: ${DEFAULT-VALUE})")
-    int promptTokens;
-    @Option(names = {"-n", "--n-gen"}, defaultValue = "128", description = "generated tokens (default: ${DEFAULT-VALUE})")
-    int genTokens;
-    @Option(names = {"-d", "--n-depth"}, defaultValue = "0", description = "tokens already in the context before each "
-            + "timed prefill and decode, as llama-bench's -d (default: ${DEFAULT-VALUE})")
-    int depth;
-    @Option(names = "--parallel", paramLabel = "N", defaultValue = "1", description = "sequences decoding together, one "
-            + "token each per step, each with its own context: a batched decode, as llama-batched-bench's -npl (one value); "
-            + "decode tok/s then counts the tokens of all of them (default: ${DEFAULT-VALUE})")
-    int sequences;
+    // -t, -p, -n, -d and --parallel take llama-bench's value lists (ValueLists); every combination is one run
+    @Option(names = {"-t", "--threads"}, split = ",", paramLabel = "N", defaultValue = "0",
+            description = "CPU threads (default: one per core)")
+    List<String> threads;
+    @Option(names = {"-p", "--n-prompt"}, split = ",", paramLabel = "N", defaultValue = "128",
+            description = "prompt tokens (default: ${DEFAULT-VALUE})")
+    List<String> promptTokens;
+    @Option(names = {"-n", "--n-gen"}, split = ",", paramLabel = "N", defaultValue = "128",
+            description = "generated tokens (default: ${DEFAULT-VALUE})")
+    List<String> genTokens;
+    @Option(names = {"-d", "--n-depth"}, split = ",", paramLabel = "N", defaultValue = "0", description = "tokens already "
+            + "in the context before each timed prefill and decode, as llama-bench's -d (default: ${DEFAULT-VALUE})")
+    List<String> depth;
+    @Option(names = "--parallel", split = ",", paramLabel = "N", defaultValue = "1", description = "sequences decoding "
+            + "together, one token each per step, each with its own context: a batched decode, as llama-batched-bench's "
+            + "-npl; decode tok/s then counts the tokens of all of them (default: ${DEFAULT-VALUE})")
+    List<String> sequences;
     @Option(names = {"-r", "--repetitions"}, defaultValue = "3", description = "repetitions; median and spread reported (default: ${DEFAULT-VALUE})")
     int repetitions;
     @Option(names = "--ubatch", defaultValue = "128", description = "tokens per prefill step (default: ${DEFAULT-VALUE})")
@@ -90,48 +98,94 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
-        if (repetitions < 1 || promptTokens < 0 || genTokens < 0 || depth < 0) {
-            throw new BitNetException("-r must be >= 1, -p, -n and -d >= 0");
-        }
-        if (sequences < 1) throw new BitNetException("--parallel must be >= 1, not " + sequences);
+        if (repetitions < 1) throw new BitNetException("-r must be >= 1, not " + repetitions);
+        Sweep sweep = new Sweep(ValueLists.parse("-t", threads, 0), ValueLists.parse("-d", depth, 0),
+                ValueLists.parse("--parallel", sequences, 1), ValueLists.parse("-p", promptTokens, 0),
+                ValueLists.parse("-n", genTokens, 0));
+        KvType kv = KvType.parse(kvType);
+        LmHeadType head = LmHeadType.parse(lmHead);
         if (report != null) requireWritable(report);
         ZonedDateTime started = ZonedDateTime.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         Path model = source.model != null ? source.model : synthetic(source.synthetic, err);
         ModelFiles.requireFile(model);
-        int threadCount = new BackendOptions(threads, "").threadsOrCores();
-        BenchConfig cfg = new BenchConfig(model, backends, threads, promptTokens, genTokens, depth, sequences, repetitions, prefillChunk,
-                KvType.parse(kvType), LmHeadType.parse(lmHead), profile);
-        List<BenchOutcome> outcomes = BenchRunner.run(cfg, backend -> err.println("running " + backend + "..."));
-        // after the backends: the probe's 1 GiB buffer, even freed, could stay in the resident set of the first one
-        double bandwidth = 0;
-        if (bandwidthProbeMib > 0) {
-            err.println("measuring memory read bandwidth (" + threadCount + " threads)...");
-            bandwidth = MemoryBandwidth.measure(threadCount, bandwidthProbeMib << 20, 5);
+        List<BenchConfig> runs = sweep.runs(cfg -> new BenchConfig(model, backends, cfg[0], cfg[3], cfg[4], cfg[1], cfg[2],
+                repetitions, prefillChunk, kv, head, profile));
+        for (BenchConfig cfg : runs) BenchRunner.checkModel(cfg);   // every run's context, before the first starts
+        List<List<BenchOutcome>> outcomes = new ArrayList<>();
+        for (int i = 0; i < runs.size(); i++) {
+            BenchConfig cfg = runs.get(i);
+            String prefix = runs.size() == 1 ? "" : "[" + (i + 1) + "/" + runs.size() + ": " + cfg.tests() + ", "
+                    + threadCount(cfg) + (threadCount(cfg) == 1 ? " thread] " : " threads] ");
+            outcomes.add(BenchRunner.run(cfg, backend -> err.println(prefix + "running " + backend + "...")));
         }
-        for (BenchOutcome o : outcomes) {
-            if (o instanceof SkippedBackend s) {
-                err.println(s.backend() + " " + s.label());
-                if (verbose.verbose && s.cause() != null) s.cause().printStackTrace(err);
+        // after the backends: the probe's 1 GiB buffer, even freed, could stay in the resident set of the first one
+        Map<Integer, Double> bandwidth = new TreeMap<>();
+        for (BenchConfig cfg : runs) bandwidth.put(threadCount(cfg), 0.0);
+        if (bandwidthProbeMib > 0) {
+            for (int threadCount : bandwidth.keySet()) {
+                err.println("measuring memory read bandwidth (" + threadCount + " threads)...");
+                bandwidth.put(threadCount, MemoryBandwidth.measure(threadCount, bandwidthProbeMib << 20, 5));
             }
         }
-        BenchReport result = new BenchReport(MachineInfo.current(), started, commandLine(),
-                source.model != null ? model.toString() : "synthetic " + source.synthetic + " (" + model + ")",
-                Files.size(model), cfg, threadCount, bandwidth, outcomes);
+        List<BenchReport> results = new ArrayList<>();
+        for (int i = 0; i < runs.size(); i++) {
+            BenchConfig cfg = runs.get(i);
+            for (BenchOutcome o : outcomes.get(i)) {
+                if (o instanceof SkippedBackend s) {
+                    err.println(s.backend() + " " + s.label());
+                    if (verbose.verbose && s.cause() != null) s.cause().printStackTrace(err);
+                }
+            }
+            results.add(new BenchReport(MachineInfo.current(), started, commandLine(),
+                    source.model != null ? model.toString() : "synthetic " + source.synthetic + " (" + model + ")",
+                    Files.size(model), cfg, threadCount(cfg), bandwidth.get(threadCount(cfg)), outcomes.get(i)));
+        }
         if (json) {
-            out.println(Json.write(BenchJson.of(result, lmHead)));
+            out.println(Json.write(results.size() == 1 ? BenchJson.of(results.getFirst(), lmHead) : BenchJson.of(results, lmHead)));
         } else {
-            out.print(ComparisonTable.render(result));
+            for (BenchReport result : results) {
+                if (results.size() > 1) out.println();
+                out.print(ComparisonTable.render(result));
+            }
+            if (results.size() > 1) out.print(System.lineSeparator() + SweepTable.render(results));
             out.flush();
         }
         if (report != null) {
-            HtmlReport.write(result, report);
+            HtmlReport.write(results, report);
             err.println("report written to " + report);
         }
-        if (result.results().isEmpty()) {
-            throw new BitNetException("no backend could run: " + String.join("; ", outcomes.stream()
+        if (results.stream().allMatch(r -> r.results().isEmpty())) {
+            throw new BitNetException("no backend could run: " + String.join("; ", results.getFirst().outcomes().stream()
                     .map(o -> o.backend() + " " + ((SkippedBackend) o).label()).toList()));
         }
         return 0;
+    }
+
+    /** The values of the options that sweep, each list as given (llama-bench's value lists). */
+    private record Sweep(List<Integer> threads, List<Integer> depths, List<Integer> sequences, List<Integer> prompts,
+                         List<Integer> gens) {
+        Sweep {
+            if ((long) threads.size() * depths.size() * sequences.size() * prompts.size() * gens.size() > ValueLists.MAX_VALUES) {
+                throw new BitNetException("the value lists make more than " + ValueLists.MAX_VALUES + " runs");
+            }
+        }
+
+        /**
+         * One run per combination, in llama-bench's order: threads outermost, then depth, sequences, prompt and
+         * generated tokens; {@code run} gets {threads, depth, sequences, prompt, gen}.
+         */
+        List<BenchConfig> runs(Function<int[], BenchConfig> run) {
+            List<BenchConfig> list = new ArrayList<>();
+            for (int t : threads) for (int d : depths) for (int s : sequences) for (int p : prompts) for (int n : gens) {
+                list.add(run.apply(new int[]{t, d, s, p, n}));
+            }
+            return list;
+        }
+    }
+
+    /** The CPU threads a run uses (its 0 resolved to the cores). */
+    private static int threadCount(BenchConfig cfg) {
+        return new BackendOptions(cfg.threads(), "").threadsOrCores();
     }
 
     /** Fails before the (long) measurement when the report could not be written afterwards. */

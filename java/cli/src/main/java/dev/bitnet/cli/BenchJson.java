@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code bench --json}: one object. The keys of earlier versions stay ({@code sequences}: those of a batched decode,
+ * {@code bench --json}: one object (a sweep's: one per run, in {@code runs}). The keys of earlier versions stay ({@code sequences}: those of a batched decode,
  * 1 otherwise; {@code decode_tokens_per_s} counts all of them); each backend also has
  * {@code device_memory_bytes}, {@code agreement} (null for the first, which the others are compared with) and
  * {@code prefill_profile} and {@code decode_profile} (null without {@code --profile}: steps, ms_per_step, and per
@@ -22,6 +22,16 @@ import java.util.Map;
  */
 final class BenchJson {
     private BenchJson() {
+    }
+
+    /**
+     * A sweep (several runs of one command, from value lists such as {@code -p 128,512}): {@code {"runs": [...]}}, each
+     * run the object that a single run prints.
+     */
+    static Map<String, Object> of(List<BenchReport> runs, String lmHead) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("runs", runs.stream().map(r -> of(r, lmHead)).toList());
+        return o;
     }
 
     static Map<String, Object> of(BenchReport r, String lmHead) {

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -142,6 +143,48 @@ class BenchCommandTest {
         CliTest.Run zero = bench("-m", model.toString(), "--backends", "reference", "--parallel", "0");
         assertEquals(1, zero.code());
         assertEquals("error: --parallel must be >= 1, not 0", zero.err().strip());
+    }
+
+    @Test
+    void valueListsRunEveryCombinationAndSummariseThem() throws Exception {
+        Path page = dir.resolve("sweep.html");
+        String[] sweep = {"bench", "-m", model.toString(), "--backends", "reference", "-p", "0,8", "-n", "2-3", "-t", "1",
+                "-r", "1", "--bandwidth-probe-mib", "0"};
+        CliTest.Run t = CliTest.run(append(sweep, "--report", page.toString()));
+        assertEquals(0, t.code(), t.err());
+        List<String> tables = t.out().lines().filter(l -> l.startsWith("model ")).toList();
+        assertEquals(List.of("pp0 / tg2", "pp0 / tg3", "pp8 / tg2", "pp8 / tg3"),
+                tables.stream().map(l -> l.replaceAll(".*thread, (.*), 1 repetition.*", "$1")).toList(), t.out());
+        assertTrue(t.out().contains("all runs (4):"), t.out());
+        List<String> rows = t.out().lines().dropWhile(l -> !l.startsWith("all runs")).skip(2).toList();
+        assertEquals(4, rows.size(), t.out());
+        assertTrue(rows.get(0).matches("1 +pp0 / tg2 +reference +— +[0-9.]+ ±\\d+% +[0-9.]+ +—"), "-p 0 times no prefill: " + rows.get(0));
+        assertTrue(rows.get(3).matches("1 +pp8 / tg3 +reference +[0-9.]+ ±\\d+% +[0-9.]+ ±\\d+% +[0-9.]+ +—"), rows.get(3));
+        assertTrue(t.err().contains("[4/4: pp8 / tg3, 1 thread] running reference..."), t.err());
+        String html = Files.readString(page);
+        assertTrue(html.contains("<h2>All runs</h2>") && html.contains("<h2>pp8 / tg3, 1 thread</h2>"), html);
+        assertEquals(4, html.split("<h3>Results</h3>", -1).length - 1, "one section per run");
+
+        CliTest.Run j = CliTest.run(append(sweep, "--json"));
+        assertEquals(0, j.code(), j.err());
+        JsonNode runs = new ObjectMapper().readTree(j.out()).get("runs");
+        assertEquals(4, runs.size(), j.out());
+        assertEquals(8, runs.get(2).get("prompt_tokens").asInt());
+        assertEquals(2, runs.get(2).get("gen_tokens").asInt());
+        assertTrue(runs.get(3).get("backends").get(0).get("decode_tokens_per_s").asDouble() > 0);
+
+        // a run the model cannot hold fails the command before any run starts
+        CliTest.Run deep = CliTest.run(append(sweep, "-d", "0,100000"));
+        assertEquals(1, deep.code());
+        assertFalse(deep.err().contains("running"), deep.err());
+        assertTrue(deep.err().strip().startsWith("error: -d 100000 plus the longer of -p 0 and -n 2 is 100002 positions"), deep.err());
+        assertEquals("", deep.out());
+    }
+
+    private static String[] append(String[] args, String... more) {
+        String[] all = java.util.Arrays.copyOf(args, args.length + more.length);
+        System.arraycopy(more, 0, all, args.length, more.length);
+        return all;
     }
 
     @Test
