@@ -41,7 +41,8 @@ import java.util.function.Function;
         description = "Benchmark backends side by side on a model file or a synthetic 2B4T-shaped model: load time, "
                 + "prefill and decode tokens/s, host and device memory, bytes read per token and the share of the measured "
                 + "memory bandwidth, and whether their greedy outputs agree. A backend that cannot run here is listed as "
-                + "skipped; the others still run.")
+                + "skipped; the others still run. -t, -p, -n, -d and --parallel take value lists as llama-bench's "
+                + "(-p 128,512; -t 1-4; --parallel 1-32*2 for 1, 2, 4 ... 32): every combination is one run.")
 final class BenchCommand implements Callable<Integer> {
     @ArgGroup(multiplicity = "1")
     Source source;
