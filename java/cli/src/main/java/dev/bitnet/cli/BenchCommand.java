@@ -14,7 +14,6 @@ import dev.bitnet.bench.MachineInfo;
 import dev.bitnet.bench.MemoryBandwidth;
 import dev.bitnet.bench.SkippedBackend;
 import dev.bitnet.bench.SweepTable;
-import dev.bitnet.testmodel.TestModelGenerator;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -107,7 +106,7 @@ final class BenchCommand implements Callable<Integer> {
         LmHeadType head = LmHeadType.parse(lmHead);
         if (report != null) requireWritable(report);
         ZonedDateTime started = ZonedDateTime.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-        Path model = source.model != null ? source.model : synthetic(source.synthetic, err);
+        Path model = source.model != null ? source.model : SyntheticModel.path(source.synthetic, err);
         ModelFiles.requireFile(model);
         List<BenchConfig> runs = sweep.runs(cfg -> new BenchConfig(model, backends, cfg[0], cfg[3], cfg[4], cfg[1], cfg[2],
                 repetitions, prefillChunk, kv, head, profile));
@@ -210,18 +209,5 @@ final class BenchCommand implements Callable<Integer> {
         return "'" + word.replace("'", "'\\''") + "'";
     }
 
-    private Path synthetic(String name, PrintWriter err) throws Exception {
-        if (!name.equalsIgnoreCase("2b4t")) throw new BitNetException("--synthetic supports only 2b4t, got " + name);
-        Path dir = Path.of(System.getProperty("java.io.tmpdir"), "bitnet-synthetic");
-        Files.createDirectories(dir);
-        Path file = dir.resolve("2b4t-i2_s-seed1.gguf");
-        if (!Files.exists(file)) {
-            err.println("writing a random 2B4T-shaped model to " + file + " (once)...");
-            Path tmp = dir.resolve("2b4t-i2_s-seed1.gguf.partial");
-            TestModelGenerator.write(MakeTestModelCommand.spec("i2_s", "2b4t"), tmp);
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        }
-        return file;
-    }
 
 }

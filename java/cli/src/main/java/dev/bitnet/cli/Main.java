@@ -20,7 +20,7 @@ import java.util.Arrays;
         usageHelpAutoWidth = true,
         description = "Run BitNet b1.58 models (GGUF: I2_S, TQ2_0, TQ1_0) in Java.",
         subcommands = {GenerateCommand.class, ChatCommand.class, InfoCommand.class, TokenizeCommand.class,
-                DevicesCommand.class, BenchCommand.class, MakeTestModelCommand.class, CommandLine.HelpCommand.class},
+                DevicesCommand.class, BenchCommand.class, LmHeadAgreementCommand.class, MakeTestModelCommand.class, CommandLine.HelpCommand.class},
         footer = {"",
                 "Examples:",
                 "  bitnet generate -m model.gguf -p \"The capital of France is\" -n 64",

@@ -1,6 +1,7 @@
 package dev.bitnet.model;
 
 import dev.bitnet.backend.Backend;
+import dev.bitnet.backend.Tensor;
 import dev.bitnet.gguf.GgmlType;
 import dev.bitnet.gguf.GgufFile;
 import dev.bitnet.gguf.GgufTensorInfo;
@@ -93,6 +94,16 @@ public final class ModelLoader {
      */
     public static ModelWeights load(GgufFile file, ModelConfig c, Backend backend) {
         return load(file, c, backend, LmHeadType.F16);
+    }
+
+    /**
+     * The LM head quantised to int8 rows ({@code --lm-head q8}) as a tensor of its own: the file's output matrix, or
+     * the embedding where they are tied. For comparing it with the f16 head of weights loaded with
+     * {@link LmHeadType#F16} ({@link Transformer#logitsWith}).
+     */
+    public static Tensor loadQ8LmHead(GgufFile file, Backend backend) {
+        GgufTensorInfo rows = file.findTensor(TensorNames.OUTPUT).orElseGet(() -> file.tensor(TensorNames.TOKEN_EMBEDDING));
+        return backend.loadLmHead(Int8RowMatrix.quantize(EmbeddingDecoder.toF16(file, rows)));
     }
 
     /** As {@link #load(GgufFile, ModelConfig, Backend)}, with the LM head held as {@code lmHeadType}. */

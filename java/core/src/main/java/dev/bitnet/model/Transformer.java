@@ -63,6 +63,14 @@ public final class Transformer {
     }
 
     /**
+     * After {@link #forward}: the same step's logits through another LM head (the step's final hidden states are still
+     * there), e.g. the int8 head against the f16 one on exactly the same states.
+     */
+    public void logitsWith(Tensor lmHead, float[] logits) {
+        b.logits(xb, lmHead, logits);
+    }
+
+    /**
      * Runs one step and decodes greedily: {@code ids[k]} = the argmax of the logits of {@code batch.logitRows()[k]},
      * found on the backend, so a device backend sends back ids instead of logits.
      */

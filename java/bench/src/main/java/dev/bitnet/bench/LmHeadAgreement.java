@@ -1,0 +1,118 @@
+package dev.bitnet.bench;
+
+import dev.bitnet.api.BitNetException;
+import dev.bitnet.backend.Backend;
+import dev.bitnet.backend.Backends;
+import dev.bitnet.backend.ForwardBatch;
+import dev.bitnet.backend.KvCache;
+import dev.bitnet.backend.KvCacheSpec;
+import dev.bitnet.backend.KvType;
+import dev.bitnet.backend.ScalarMath;
+import dev.bitnet.backend.Tensor;
+import dev.bitnet.gguf.GgufFile;
+import dev.bitnet.model.LmHeadType;
+import dev.bitnet.model.ModelConfig;
+import dev.bitnet.model.ModelLoader;
+import dev.bitnet.model.ModelWeights;
+import dev.bitnet.model.Transformer;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * What the int8 LM head ({@code --lm-head q8}) changes in a model's output against the exact f16 head, measured as
+ * llama-perplexity's {@code --kl-divergence} compares a quantised model with its base, teacher-forced: each prompt is
+ * fed, then {@code stepsPerPrompt} tokens are decoded greedily by the f16 head, and at every step both heads turn the
+ * same final hidden state into logits.
+ *
+ * @param backend       the backend's description
+ * @param prompts       prompts fed
+ * @param steps         steps compared (prompts × steps per prompt)
+ * @param sameTop       steps where both heads' greedy token is the same
+ * @param meanKl        mean over the steps of KL(p_f16 || p_q8), in nats, of the softmax distributions
+ * @param maxKl         the largest of those
+ * @param maxLogitDelta the largest |logit_q8 − logit_f16| over all steps and the vocabulary
+ */
+public record LmHeadAgreement(String backend, int prompts, int steps, int sameTop, double meanKl, double maxKl,
+                              double maxLogitDelta) {
+    private static final int BLOCK_SIZE = 16;
+
+    /** Share of the steps with the same greedy token (1 when nothing was compared). */
+    public double sameTopShare() {
+        return steps == 0 ? 1 : (double) sameTop / steps;
+    }
+
+    /**
+     * Loads {@code model} on the backend {@code selector} with the f16 head and the int8 head beside it and compares
+     * them over every prompt, each from an empty context.
+     */
+    public static LmHeadAgreement measure(Path model, String selector, int threads, List<int[]> prompts, int stepsPerPrompt) {
+        if (prompts.isEmpty() || prompts.stream().anyMatch(p -> p.length == 0)) throw new BitNetException("every prompt needs a token");
+        if (stepsPerPrompt < 1) throw new BitNetException("steps per prompt must be >= 1, not " + stepsPerPrompt);
+        try (GgufFile file = GgufFile.open(model)) {
+            ModelConfig c = ModelLoader.readConfig(file, null);
+            int longest = prompts.stream().mapToInt(p -> p.length).max().orElseThrow() + stepsPerPrompt;
+            if (longest > c.contextLength()) {
+                throw new BitNetException("the longest prompt plus " + stepsPerPrompt + " steps is " + longest
+                        + " positions, more than the model's context of " + c.contextLength() + " (" + model + ")");
+            }
+            try (Backend backend = Backends.create(selector, threads)) {
+                ModelWeights w = ModelLoader.load(file, c, backend, LmHeadType.F16);
+                Tensor q8 = ModelLoader.loadQ8LmHead(file, backend);
+                int blocks = (longest + BLOCK_SIZE - 1) / BLOCK_SIZE;
+                int[] table = new int[blocks];
+                Arrays.setAll(table, i -> i);
+                KvCacheSpec spec = new KvCacheSpec(c.layers(), c.kvHeads(), c.headDim(), BLOCK_SIZE, blocks, KvType.F16);
+                try (KvCache cache = backend.allocKvCache(spec)) {
+                    int chunk = Math.min(128, longest);
+                    Transformer t = new Transformer(c, backend, w, chunk);
+                    float[] exact = new float[c.vocabSize()], quantised = new float[c.vocabSize()];
+                    int same = 0;
+                    double klSum = 0, klMax = 0, delta = 0;
+                    for (int[] prompt : prompts) {
+                        for (int start = 0; start < prompt.length; start += chunk) {   // from position 0: the cache is reused
+                            int[] part = Arrays.copyOfRange(prompt, start, Math.min(prompt.length, start + chunk));
+                            t.forward(ForwardBatch.single(part, start, table, BLOCK_SIZE), cache, exact);
+                        }
+                        t.logitsWith(q8, quantised);
+                        for (int s = 0, pos = prompt.length; s < stepsPerPrompt; s++, pos++) {
+                            int next = ScalarMath.argmax(exact, 0, exact.length);
+                            if (next == ScalarMath.argmax(quantised, 0, quantised.length)) same++;
+                            double kl = klDivergence(exact, quantised);
+                            klSum += kl;
+                            klMax = Math.max(klMax, kl);
+                            for (int v = 0; v < exact.length; v++) delta = Math.max(delta, Math.abs(quantised[v] - exact[v]));
+                            if (s + 1 < stepsPerPrompt) {
+                                t.forward(ForwardBatch.single(new int[]{next}, pos, table, BLOCK_SIZE), cache, exact);
+                                t.logitsWith(q8, quantised);
+                            }
+                        }
+                    }
+                    int steps = prompts.size() * stepsPerPrompt;
+                    return new LmHeadAgreement(backend.description(), prompts.size(), steps, same, klSum / steps, klMax, delta);
+                }
+            }
+        }
+    }
+
+    /** KL(softmax(p) || softmax(q)) in nats, in double precision. */
+    static double klDivergence(float[] p, float[] q) {
+        double pMax = Double.NEGATIVE_INFINITY, qMax = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < p.length; i++) {
+            pMax = Math.max(pMax, p[i]);
+            qMax = Math.max(qMax, q[i]);
+        }
+        double pSum = 0, qSum = 0;
+        for (int i = 0; i < p.length; i++) {
+            pSum += Math.exp(p[i] - pMax);
+            qSum += Math.exp(q[i] - qMax);
+        }
+        double pLog = pMax + Math.log(pSum), qLog = qMax + Math.log(qSum), kl = 0;   // log of each normaliser
+        for (int i = 0; i < p.length; i++) {
+            double lp = p[i] - pLog, lq = q[i] - qLog;
+            kl += Math.exp(lp) * (lp - lq);
+        }
+        return Math.max(0, kl);   // >= 0 in exact arithmetic; rounding can leave -1e-17
+    }
+}
