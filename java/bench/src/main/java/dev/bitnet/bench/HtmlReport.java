@@ -19,11 +19,13 @@ public final class HtmlReport {
                    max-width: 1100px; margin: 2em auto; padding: 0 1em; }
             h1 { font-size: 1.6em; margin-bottom: 0.2em; }
             h2 { font-size: 1.2em; margin-top: 1.6em; border-bottom: 1px solid #ddd; padding-bottom: 0.2em; }
+            h3 { font-size: 1.05em; margin-top: 1.3em; }
             table { border-collapse: collapse; }
             th, td { padding: 0.3em 0.8em; border-bottom: 1px solid #e5e5e5; vertical-align: top; }
             table.results th { background: #f4f4f6; text-align: right; }
             table.results td { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
             table.results th:first-child, table.results td:first-child { text-align: left; }
+            table.sweep th:nth-child(-n+3), table.sweep td:nth-child(-n+3) { text-align: left; }
             table.results td.skipped { text-align: left; color: #8a4b00; white-space: normal; }
             table.facts th { text-align: left; font-weight: 600; padding-left: 0; }
             code, .command { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 0.95em; }
@@ -93,7 +95,7 @@ public final class HtmlReport {
         if (!sweep) {
             body(h, r, 2);
         } else {
-            h.append("<h2>All runs</h2>\n<table class=\"results\">\n<tr>");
+            h.append("<h2>All runs</h2>\n<table class=\"results sweep\">\n<tr>");
             for (String col : SweepTable.HEADER) h.append("<th>").append(e(col)).append("</th>");
             h.append("</tr>\n");
             for (BenchReport run : reports) {

@@ -55,7 +55,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public String description() {
-        return name + " (" + kernels.description() + ", " + pool.threads() + " threads)";
+        return name + " (" + kernels.description() + ", " + pool.threads() + (pool.threads() == 1 ? " thread)" : " threads)");
     }
 
     @Override
