@@ -87,6 +87,12 @@ class LmHeadAgreementTest {
         assertTrue(delta > 0 && a.meanKl() > 0 && a.maxKl() >= a.meanKl(), a.toString());
     }
 
+    private static int vocab() {
+        try (GgufFile file = GgufFile.open(model)) {
+            return ModelLoader.readConfig(file, null).vocabSize();
+        }
+    }
+
     @Test
     void klDivergenceMatchesTheClosedForm() {
         // p = (1/2, 1/2), q = (3/4, 1/4): KL = 1/2 ln(2/3) + 1/2 ln 2 = 1/2 ln(4/3)
@@ -100,6 +106,10 @@ class LmHeadAgreementTest {
                 assertThrows(BitNetException.class, () -> LmHeadAgreement.measure(model, "reference", 1, List.of(new int[0]), 4)).getMessage());
         assertEquals("steps per prompt must be >= 1, not 0",
                 assertThrows(BitNetException.class, () -> LmHeadAgreement.measure(model, "reference", 1, PROMPTS, 0)).getMessage());
+        assertEquals("token id 99999 is outside the vocabulary (0.." + (vocab() - 1) + ")", assertThrows(BitNetException.class,
+                () -> LmHeadAgreement.measure(model, "reference", 1, List.of(new int[]{1, 99999}), 2)).getMessage());
+        assertEquals("token id -1 is outside the vocabulary (0.." + (vocab() - 1) + ")", assertThrows(BitNetException.class,
+                () -> LmHeadAgreement.measure(model, "reference", 1, List.of(new int[]{-1}), 2)).getMessage());
         String tooLong = assertThrows(BitNetException.class, () -> LmHeadAgreement.measure(model, "reference", 1, PROMPTS, 100_000)).getMessage();
         assertTrue(tooLong.startsWith("the longest prompt plus 100000 steps is 100005 positions, more than the model's context of "), tooLong);
     }

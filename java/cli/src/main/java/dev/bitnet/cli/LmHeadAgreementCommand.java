@@ -98,7 +98,7 @@ final class LmHeadAgreementCommand implements Callable<Integer> {
         List<int[]> list = new ArrayList<>();
         if (promptIds != null) list.add(promptIds.stream().mapToInt(Integer::intValue).toArray());
         if (promptFile != null) {
-            ModelFiles.requireFile(promptFile);
+            if (!Files.isRegularFile(promptFile)) throw new BitNetException("--prompts " + promptFile + ": no such file");
             List<String> lines = Files.readAllLines(promptFile, StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank()).toList();
             if (lines.isEmpty()) throw new BitNetException("--prompts " + promptFile + ": no prompt in it (one per line)");
             try (GgufFile gguf = GgufFile.open(model)) {

@@ -52,6 +52,12 @@ class LmHeadAgreementCommandTest {
         CliTest.Run empty = CliTest.run("lm-head-agreement", "-m", model, "--prompts", blank.toString());
         assertEquals(1, empty.code());
         assertEquals("error: --prompts " + blank + ": no prompt in it (one per line)", empty.err().strip());
+        CliTest.Run missing = CliTest.run("lm-head-agreement", "-m", model, "--prompts", dir.resolve("none.txt").toString());
+        assertEquals(1, missing.code());
+        assertEquals("error: --prompts " + dir.resolve("none.txt") + ": no such file", missing.err().strip());
+        CliTest.Run badId = CliTest.run("lm-head-agreement", "-m", model, "--prompt-ids", "1,999999", "-n", "2");
+        assertEquals(1, badId.code(), badId.err());
+        assertEquals("error: token id 999999 is outside the vocabulary (0..128255)", badId.err().strip().lines().reduce((a, b) -> b).orElseThrow());
         CliTest.Run zero = CliTest.run("lm-head-agreement", "-m", model, "--prompt-ids", "1", "-n", "0");
         assertEquals(1, zero.code());
         assertEquals("error: -n must be >= 1, not 0", zero.err().strip());
