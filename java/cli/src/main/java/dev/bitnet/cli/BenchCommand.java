@@ -110,7 +110,10 @@ final class BenchCommand implements Callable<Integer> {
         ModelFiles.requireFile(model);
         List<BenchConfig> runs = sweep.runs(cfg -> new BenchConfig(model, backends, cfg[0], cfg[3], cfg[4], cfg[1], cfg[2],
                 repetitions, prefillChunk, kv, head, profile));
-        for (BenchConfig cfg : runs) BenchRunner.checkModel(cfg);   // every run's context, before the first starts
+        for (BenchConfig cfg : runs) {   // every run's threads and context, before the first starts
+            threadCount(cfg);
+            BenchRunner.checkModel(cfg);
+        }
         List<List<BenchOutcome>> outcomes = new ArrayList<>();
         for (int i = 0; i < runs.size(); i++) {
             BenchConfig cfg = runs.get(i);

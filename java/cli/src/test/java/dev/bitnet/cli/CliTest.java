@@ -121,6 +121,9 @@ class CliTest {
         assertCleanError(run("make-test-model", "--format", "q4_0", "-o", dir.resolve("x.gguf").toString()), 1, "--format");
         assertCleanError(run("make-test-model", "-o", dir.resolve("no/such/dir/x.gguf").toString()), 1, "no/such/dir");
         assertCleanError(run("generate", "-m", model.toString(), "-p", "x", "--activation", "gelu"), 1, "unknown activation");
+        // refused before a thread is started (99999 threads ran the machine out of them: "out of memory" after minutes)
+        assertCleanError(run("generate", "-m", model.toString(), "-p", "x", "-t", "99999"), 1, "threads: at most 512, not 99999");
+        assertCleanError(run("bench", "-m", model.toString(), "-t", "2,99999", "--bandwidth-probe-mib", "0"), 1, "threads: at most 512");
     }
 
     @Test

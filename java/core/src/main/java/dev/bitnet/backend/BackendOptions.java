@@ -7,6 +7,15 @@ package dev.bitnet.backend;
  * @param device  backend-specific device selector after the colon of {@code --backend name:device} ("" = best)
  */
 public record BackendOptions(int threads, String device) {
+    /** More worker threads than this is a typo, not a machine (ggml's limit too); refused before any is started. */
+    public static final int MAX_THREADS = 512;
+
+    public BackendOptions {
+        if (threads > MAX_THREADS) {
+            throw new dev.bitnet.api.BitNetException("threads: at most " + MAX_THREADS + ", not " + threads);
+        }
+    }
+
     public static BackendOptions defaults() {
         return new BackendOptions(0, "");
     }
