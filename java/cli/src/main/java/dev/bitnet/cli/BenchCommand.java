@@ -99,6 +99,7 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
         if (repetitions < 1) throw new BitNetException("-r must be >= 1, not " + repetitions);
+        if (prefillChunk < 1) throw new BitNetException("--ubatch must be >= 1, not " + prefillChunk);
         Sweep sweep = new Sweep(ValueLists.parse("-t", threads, 0), ValueLists.parse("-d", depth, 0),
                 ValueLists.parse("--parallel", sequences, 1), ValueLists.parse("-p", promptTokens, 0),
                 ValueLists.parse("-n", genTokens, 0));

@@ -124,6 +124,7 @@ class CliTest {
         // refused before a thread is started (99999 threads ran the machine out of them: "out of memory" after minutes)
         assertCleanError(run("generate", "-m", model.toString(), "-p", "x", "-t", "99999"), 1, "threads: at most 512, not 99999");
         assertCleanError(run("bench", "-m", model.toString(), "-t", "2,99999", "--bandwidth-probe-mib", "0"), 1, "threads: at most 512");
+        assertCleanError(run("bench", "-m", model.toString(), "--ubatch", "0"), 1, "--ubatch must be >= 1, not 0");
     }
 
     @Test
