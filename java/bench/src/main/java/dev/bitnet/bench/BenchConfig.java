@@ -35,11 +35,17 @@ public record BenchConfig(Path model, List<String> backends, int threads, int pr
 
     /**
      * The tests in llama-bench's notation: {@code pp128 / tg64}, {@code pp128 / tg64 @ d1024}, and
-     * {@code pp128 / tg64 x 8 sequences} for a batched decode.
+     * {@code pp128 / tg64 x 8 sequences} for a batched decode; a KV cache or LM head other than the default f16 is
+     * named after them ({@code pp128 / tg64, q8 head, f32 KV}).
      */
     public String tests() {
         return "pp" + promptTokens + " / tg" + genTokens + (sequences > 1 ? " x " + sequences + " sequences" : "")
-                + (depth > 0 ? " @ d" + depth : "");
+                + (depth > 0 ? " @ d" + depth : "") + (lmHead != LmHeadType.F16 ? ", " + lower(lmHead) + " head" : "")
+                + (kvType != KvType.F16 ? ", " + lower(kvType) + " KV" : "");
+    }
+
+    private static String lower(Enum<?> e) {
+        return e.name().toLowerCase(java.util.Locale.ROOT);
     }
 
     /** The context positions a run needs (each sequence): the depth, then the longer of the prompt and the decode. */

@@ -81,7 +81,10 @@ public final class HtmlReport {
         h.append("<tr><th>command</th><td><code class=\"command\">").append(e(r.commandLine())).append("</code></td></tr>\n");
         fact(h, "model", r.model() + " (" + Units.mib(r.modelBytes()) + ")");
         String repetitions = cfg.repetitions() + (cfg.repetitions() == 1 ? " repetition, " : " repetitions, ");
-        String shared = "KV cache " + lower(cfg.kvType()) + ", LM head " + lower(cfg.lmHead()) + ", prefill chunk " + cfg.prefillChunk();
+        boolean oneKv = reports.stream().allMatch(x -> x.config().kvType() == cfg.kvType());
+        boolean oneHead = reports.stream().allMatch(x -> x.config().lmHead() == cfg.lmHead());
+        String shared = (oneKv ? "KV cache " + lower(cfg.kvType()) + ", " : "") + (oneHead ? "LM head " + lower(cfg.lmHead()) + ", " : "")
+                + "prefill chunk " + cfg.prefillChunk();
         fact(h, "settings", sweep ? repetitions + shared + "; each run's own below"
                 : tests(cfg) + repetitions + threads(r) + ", " + shared);
         MachineInfo m = r.machine();
@@ -108,7 +111,8 @@ public final class HtmlReport {
             h.append("</table>\n");
             for (BenchReport run : reports) {
                 h.append("<h2>").append(e(run.config().tests() + ", " + threads(run)))
-                        .append("</h2>\n<p class=\"muted\">").append(e(tests(run.config()) + threads(run)))
+                        .append("</h2>\n<p class=\"muted\">").append(e(tests(run.config()) + threads(run) + ", KV cache "
+                                + lower(run.config().kvType()) + ", LM head " + lower(run.config().lmHead())))
                         .append("; measured read bandwidth ")
                         .append(e(Units.bandwidth(run))).append("</p>\n");
                 body(h, run, 3);

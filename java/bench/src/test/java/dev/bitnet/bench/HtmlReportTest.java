@@ -95,7 +95,7 @@ class HtmlReportTest {
         assertEquals(1 + 2 * ran, summary.getElementsByTagNameNS(XHTML, "tr").getLength(), "a row per run and backend that ran");
         assertEquals(2, doc.getElementsByTagNameNS(XHTML, "h3").getLength() / 3, "Results, agreement, charts per run");
         String text = doc.getDocumentElement().getTextContent();
-        assertTrue(text.contains("prompt 8 tokens, 4 decoded, after 256 tokens of context, 1 thread; measured read bandwidth 10.0 GB/s"), text);
+        assertTrue(text.contains("prompt 8 tokens, 4 decoded, after 256 tokens of context, 1 thread, KV cache f16, LM head f16; measured read bandwidth 10.0 GB/s"), text);
         assertTrue(text.contains("3 repetitions, KV cache f16, LM head f16, prefill chunk 128; each run's own below"), text);
         assertEquals(HtmlReport.render(one), HtmlReport.render(List.of(one)), "one run: the page of a single run");
     }

@@ -30,7 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.function.Function;
 
 /**
  * {@code bitnet bench}: prefill and decode speed, memory and achieved bandwidth per backend (like llama-bench), against
@@ -68,10 +67,12 @@ final class BenchCommand implements Callable<Integer> {
     int repetitions;
     @Option(names = "--ubatch", defaultValue = "128", description = "tokens per prefill step (default: ${DEFAULT-VALUE})")
     int prefillChunk;
-    @Option(names = "--kv-type", defaultValue = "f16", description = "KV cache type (default: ${DEFAULT-VALUE})")
-    String kvType;
-    @Option(names = "--lm-head", paramLabel = "f16|q8", defaultValue = "f16", description = "LM head type (default: ${DEFAULT-VALUE})")
-    String lmHead;
+    @Option(names = "--kv-type", split = ",", paramLabel = "f16|f32", defaultValue = "f16",
+            description = "KV cache type; a list runs each (default: ${DEFAULT-VALUE})")
+    List<String> kvType;
+    @Option(names = "--lm-head", split = ",", paramLabel = "f16|q8", defaultValue = "f16",
+            description = "LM head type; a list runs each, e.g. f16,q8 (default: ${DEFAULT-VALUE})")
+    List<String> lmHead;
     @Option(names = "--json", description = "print one JSON object")
     boolean json;
     @Option(names = "--profile", description = "after the timed runs, prefill -p and decode -n tokens once more with "
@@ -100,16 +101,15 @@ final class BenchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
         if (repetitions < 1) throw new BitNetException("-r must be >= 1, not " + repetitions);
         if (prefillChunk < 1) throw new BitNetException("--ubatch must be >= 1, not " + prefillChunk);
-        Sweep sweep = new Sweep(ValueLists.parse("-t", threads, 0), ValueLists.parse("-d", depth, 0),
+        Sweep sweep = new Sweep(ValueLists.parse("-t", threads, 0), lmHead.stream().map(LmHeadType::parse).toList(),
+                kvType.stream().map(KvType::parse).toList(), ValueLists.parse("-d", depth, 0),
                 ValueLists.parse("--parallel", sequences, 1), ValueLists.parse("-p", promptTokens, 0),
                 ValueLists.parse("-n", genTokens, 0));
-        KvType kv = KvType.parse(kvType);
-        LmHeadType head = LmHeadType.parse(lmHead);
         if (report != null) requireWritable(report);
         ZonedDateTime started = ZonedDateTime.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         Path model = source.model != null ? source.model : SyntheticModel.path(source.synthetic, err);
         ModelFiles.requireFile(model);
-        List<BenchConfig> runs = sweep.runs(cfg -> new BenchConfig(model, backends, cfg[0], cfg[3], cfg[4], cfg[1], cfg[2],
+        List<BenchConfig> runs = sweep.runs((head, kv, v) -> new BenchConfig(model, backends, v[0], v[3], v[4], v[1], v[2],
                 repetitions, prefillChunk, kv, head, profile));
         for (BenchConfig cfg : runs) {   // every run's threads and context, before the first starts
             threadCount(cfg);
@@ -145,7 +145,7 @@ final class BenchCommand implements Callable<Integer> {
                     Files.size(model), cfg, threadCount(cfg), bandwidth.get(threadCount(cfg)), outcomes.get(i)));
         }
         if (json) {
-            out.println(Json.write(results.size() == 1 ? BenchJson.of(results.getFirst(), lmHead) : BenchJson.of(results, lmHead)));
+            out.println(Json.write(results.size() == 1 ? BenchJson.of(results.getFirst()) : BenchJson.of(results)));
         } else {
             for (BenchReport result : results) {
                 if (results.size() > 1) out.println();
@@ -166,23 +166,27 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** The values of the options that sweep, each list as given (llama-bench's value lists). */
-    private record Sweep(List<Integer> threads, List<Integer> depths, List<Integer> sequences, List<Integer> prompts,
-                         List<Integer> gens) {
+    private record Sweep(List<Integer> threads, List<LmHeadType> heads, List<KvType> kvTypes, List<Integer> depths,
+                         List<Integer> sequences, List<Integer> prompts, List<Integer> gens) {
         Sweep {
-            if ((long) threads.size() * depths.size() * sequences.size() * prompts.size() * gens.size() > ValueLists.MAX_VALUES) {
-                throw new BitNetException("the value lists make more than " + ValueLists.MAX_VALUES + " runs");
-            }
+            long runs = (long) threads.size() * heads.size() * kvTypes.size() * depths.size() * sequences.size()
+                    * prompts.size() * gens.size();
+            if (runs > ValueLists.MAX_VALUES) throw new BitNetException("the value lists make more than " + ValueLists.MAX_VALUES + " runs");
+        }
+
+        /** How a run is made: its LM head, KV cache type and {threads, depth, sequences, prompt, gen}. */
+        interface Run {
+            BenchConfig make(LmHeadType head, KvType kv, int[] values);
         }
 
         /**
-         * One run per combination, in llama-bench's order: threads outermost, then depth, sequences, prompt and
-         * generated tokens; {@code run} gets {threads, depth, sequences, prompt, gen}.
+         * One run per combination, in llama-bench's order: threads outermost, then the LM head, the KV cache type,
+         * depth, sequences, prompt and generated tokens.
          */
-        List<BenchConfig> runs(Function<int[], BenchConfig> run) {
+        List<BenchConfig> runs(Run run) {
             List<BenchConfig> list = new ArrayList<>();
-            for (int t : threads) for (int d : depths) for (int s : sequences) for (int p : prompts) for (int n : gens) {
-                list.add(run.apply(new int[]{t, d, s, p, n}));
-            }
+            for (int t : threads) for (LmHeadType h : heads) for (KvType kv : kvTypes) for (int d : depths)
+                for (int s : sequences) for (int p : prompts) for (int n : gens) list.add(run.make(h, kv, new int[]{t, d, s, p, n}));
             return list;
         }
     }

@@ -28,13 +28,13 @@ final class BenchJson {
      * A sweep (several runs of one command, from value lists such as {@code -p 128,512}): {@code {"runs": [...]}}, each
      * run the object that a single run prints.
      */
-    static Map<String, Object> of(List<BenchReport> runs, String lmHead) {
+    static Map<String, Object> of(List<BenchReport> runs) {
         Map<String, Object> o = new LinkedHashMap<>();
-        o.put("runs", runs.stream().map(r -> of(r, lmHead)).toList());
+        o.put("runs", runs.stream().map(BenchJson::of).toList());
         return o;
     }
 
-    static Map<String, Object> of(BenchReport r, String lmHead) {
+    static Map<String, Object> of(BenchReport r) {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("model", r.config().model().toString());
         o.put("model_bytes", r.modelBytes());
@@ -44,7 +44,8 @@ final class BenchJson {
         o.put("depth", r.config().depth());
         o.put("sequences", r.config().sequences());
         o.put("repetitions", r.config().repetitions());
-        o.put("lm_head", lmHead);
+        o.put("lm_head", r.config().lmHead().name().toLowerCase(java.util.Locale.ROOT));
+        o.put("kv_type", r.config().kvType().name().toLowerCase(java.util.Locale.ROOT));
         o.put("machine_bandwidth_gb_per_s", r.bandwidthPerSecond() / 1e9);
         o.put("greedy_outputs_agree", r.allAgree());
         o.put("date", r.date().toOffsetDateTime().toString());

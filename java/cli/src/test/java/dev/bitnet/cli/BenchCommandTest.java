@@ -181,6 +181,28 @@ class BenchCommandTest {
         assertEquals("", deep.out());
     }
 
+    @Test
+    void theLmHeadAndTheKvTypeSweepToo() throws Exception {
+        CliTest.Run j = CliTest.run("bench", "-m", model.toString(), "--backends", "reference", "-p", "4", "-n", "2", "-t", "1",
+                "-r", "1", "--bandwidth-probe-mib", "0", "--lm-head", "f16,q8", "--kv-type", "f16,f32", "--json");
+        assertEquals(0, j.code(), j.err());
+        JsonNode runs = new ObjectMapper().readTree(j.out()).get("runs");
+        assertEquals(4, runs.size(), j.out());
+        assertEquals("f16 f16 q8 q8", String.join(" ", java.util.stream.IntStream.range(0, 4).mapToObj(i -> runs.get(i).get("lm_head").asText()).toList()));
+        assertEquals("f16 f32 f16 f32", String.join(" ", java.util.stream.IntStream.range(0, 4).mapToObj(i -> runs.get(i).get("kv_type").asText()).toList()));
+        long f16Bytes = runs.get(0).get("backends").get(0).get("bytes_per_token").asLong();
+        long q8Bytes = runs.get(2).get("backends").get(0).get("bytes_per_token").asLong();
+        assertTrue(q8Bytes < f16Bytes, "int8 rows are half the f16 head's bytes: " + q8Bytes + " vs " + f16Bytes);
+
+        CliTest.Run t = CliTest.run("bench", "-m", model.toString(), "--backends", "reference", "-p", "4", "-n", "2", "-t", "1",
+                "-r", "1", "--bandwidth-probe-mib", "0", "--lm-head", "f16,q8");
+        assertEquals(0, t.code(), t.err());
+        List<String> rows = t.out().lines().dropWhile(l -> !l.startsWith("all runs")).skip(2).toList();
+        assertTrue(rows.get(0).matches("1 +pp4 / tg2 +reference .*") && rows.get(1).matches("1 +pp4 / tg2, q8 head +reference .*"),
+                String.join("\n", rows));
+        assertEquals(1, CliTest.run("bench", "-m", model.toString(), "--lm-head", "f16,q4").code());
+    }
+
     private static String[] append(String[] args, String... more) {
         String[] all = java.util.Arrays.copyOf(args, args.length + more.length);
         System.arraycopy(more, 0, all, args.length, more.length);
