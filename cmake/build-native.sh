@@ -14,7 +14,10 @@ if ! command -v cmake >/dev/null || ! { command -v cc >/dev/null || command -v g
 fi
 cmake -S "$root/cmake" -B "$build_dir" -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build "$build_dir" --target bitnet_cpu >/dev/null
-platform=$(uname -s | tr "[:upper:]" "[:lower:]")-$(uname -m)
+# the folder LibBitnetCpu.platform() looks in: os.name ("linux", "mac_os_x") and os.arch ("x86_64", "aarch64")
+case "$(uname -s)" in Linux) os=linux ;; Darwin) os=mac_os_x ;; *) os=$(uname -s | tr "[:upper:]" "[:lower:]") ;; esac
+case "$(uname -m)" in amd64) arch=x86_64 ;; arm64) arch=aarch64 ;; *) arch=$(uname -m) ;; esac
+platform=$os-$arch
 mkdir -p "$out_dir/$platform"
 cp "$build_dir/libbitnet_cpu.so" "$out_dir/$platform/"
 echo "[native] built $out_dir/$platform/libbitnet_cpu.so"

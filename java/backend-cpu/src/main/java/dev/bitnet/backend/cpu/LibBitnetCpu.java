@@ -172,7 +172,10 @@ final class LibBitnetCpu {
         return new IllegalStateException(t);
     }
 
-    /** "linux-x86_64", "linux-aarch64", ...: the folder of the jar that holds this platform's library. */
+    /**
+     * "linux-x86_64", "linux-aarch64", "mac_os_x-aarch64", ...: the folder of the jar that holds this platform's
+     * library (cmake/build-native.sh names it the same way).
+     */
     static String platform() {
         String os = System.getProperty("os.name").toLowerCase(Locale.ROOT).startsWith("linux") ? "linux"
                 : System.getProperty("os.name").toLowerCase(Locale.ROOT).replace(' ', '_');
