@@ -43,7 +43,7 @@ import java.util.concurrent.Callable;
                 + "(-p 128,512; -t 1-4; --parallel 1-32*2 for 1, 2, 4 ... 32): every combination is one run.")
 final class BenchCommand implements Callable<Integer> {
     @ArgGroup(multiplicity = "1")
-    Source source;
+    SyntheticModel.Source source;
     @Option(names = "--backends", split = ",", defaultValue = "cpu", description = "backends to compare (default: ${DEFAULT-VALUE})")
     List<String> backends;
     // -t, -p, -n, -d and --parallel take llama-bench's value lists (ValueLists); every combination is one run
@@ -89,13 +89,6 @@ final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    static final class Source {
-        @Option(names = {"-m", "--model"}, description = "GGUF model file")
-        Path model;
-        @Option(names = "--synthetic", description = "2b4t: BitNet b1.58 2B4T's shapes with random I2_S weights (written once to the temp folder)")
-        String synthetic;
-    }
-
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
@@ -107,8 +100,7 @@ final class BenchCommand implements Callable<Integer> {
                 ValueLists.parse("-n", genTokens, 0));
         if (report != null) requireWritable(report);
         ZonedDateTime started = ZonedDateTime.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-        Path model = source.model != null ? source.model : SyntheticModel.path(source.synthetic, err);
-        ModelFiles.requireFile(model);
+        Path model = source.file(err);
         List<BenchConfig> runs = sweep.runs((head, kv, v) -> new BenchConfig(model, backends, v[0], v[3], v[4], v[1], v[2],
                 repetitions, prefillChunk, kv, head, profile));
         for (BenchConfig cfg : runs) {   // every run's threads and context, before the first starts
@@ -141,7 +133,7 @@ final class BenchCommand implements Callable<Integer> {
                 }
             }
             results.add(new BenchReport(MachineInfo.current(), started, commandLine(),
-                    source.model != null ? model.toString() : "synthetic " + source.synthetic + " (" + model + ")",
+                    source.describe(model),
                     Files.size(model), cfg, threadCount(cfg), bandwidth.get(threadCount(cfg)), outcomes.get(i)));
         }
         if (json) {

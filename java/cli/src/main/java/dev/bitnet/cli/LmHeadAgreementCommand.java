@@ -33,7 +33,7 @@ import java.util.concurrent.Callable;
                 + "whose greedy token is the same, the mean and largest KL divergence and the largest logit difference.")
 final class LmHeadAgreementCommand implements Callable<Integer> {
     @ArgGroup(multiplicity = "1")
-    Source source;
+    SyntheticModel.Source source;
     @Option(names = "--backend", paramLabel = "NAME[:DEVICE]", defaultValue = "",
             description = "backend to run on (default: the fastest available; see 'bitnet devices')")
     String backend;
@@ -53,20 +53,12 @@ final class LmHeadAgreementCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    static final class Source {
-        @Option(names = {"-m", "--model"}, description = "GGUF model file")
-        Path model;
-        @Option(names = "--synthetic", description = "2b4t: BitNet b1.58 2B4T's shapes with random I2_S weights (written once to the temp folder)")
-        String synthetic;
-    }
-
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
         if (promptIds == null && promptFile == null) throw new BitNetException("give the prompts: --prompt-ids IDS or --prompts FILE");
         if (steps < 1) throw new BitNetException("-n must be >= 1, not " + steps);
-        Path model = source.model != null ? source.model : SyntheticModel.path(source.synthetic, err);
-        ModelFiles.requireFile(model);
+        Path model = source.file(err);
         List<int[]> prompts = prompts(model);
         err.println("comparing the q8 and f16 heads over " + prompts.size() + (prompts.size() == 1 ? " prompt" : " prompts")
                 + " x " + steps + " steps" + (backend.isEmpty() ? "" : " on " + backend) + "...");

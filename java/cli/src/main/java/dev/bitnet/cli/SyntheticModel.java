@@ -2,6 +2,7 @@ package dev.bitnet.cli;
 
 import dev.bitnet.api.BitNetException;
 import dev.bitnet.testmodel.TestModelGenerator;
+import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -15,6 +16,26 @@ import java.nio.file.StandardCopyOption;
  */
 final class SyntheticModel {
     private SyntheticModel() {
+    }
+
+    /** {@code -m FILE} or {@code --synthetic 2b4t}: a picocli argument group of which a command takes exactly one. */
+    static final class Source {
+        @Option(names = {"-m", "--model"}, description = "GGUF model file")
+        Path model;
+        @Option(names = "--synthetic", description = "2b4t: BitNet b1.58 2B4T's shapes with random I2_S weights (written once to the temp folder)")
+        String synthetic;
+
+        /** The model file: -m's, checked to be a readable file, or the synthetic one, written first if it is not there. */
+        Path file(PrintWriter err) throws IOException {
+            Path file = model != null ? model : path(synthetic, err);
+            ModelFiles.requireFile(file);
+            return file;
+        }
+
+        /** How reports name the model: its path, or "synthetic 2b4t (path)". */
+        String describe(Path file) {
+            return model != null ? file.toString() : "synthetic " + synthetic + " (" + file + ")";
+        }
     }
 
     /** The file of the synthetic model {@code name}, written first if it is not there. */
