@@ -101,8 +101,7 @@ final class BenchCommand implements Callable<Integer> {
         if (report != null) requireWritable(report);
         ZonedDateTime started = ZonedDateTime.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         Path model = source.file(err);
-        List<BenchConfig> runs = sweep.runs((head, kv, v) -> new BenchConfig(model, backends, v[0], v[3], v[4], v[1], v[2],
-                repetitions, prefillChunk, kv, head, profile));
+        List<BenchConfig> runs = runs(sweep, model);
         for (BenchConfig cfg : runs) {   // every run's threads and context, before the first starts
             threadCount(cfg);
             BenchRunner.checkModel(cfg);
@@ -165,22 +164,19 @@ final class BenchCommand implements Callable<Integer> {
                     * prompts.size() * gens.size();
             if (runs > ValueLists.MAX_VALUES) throw new BitNetException("the value lists make more than " + ValueLists.MAX_VALUES + " runs");
         }
+    }
 
-        /** How a run is made: its LM head, KV cache type and {threads, depth, sequences, prompt, gen}. */
-        interface Run {
-            BenchConfig make(LmHeadType head, KvType kv, int[] values);
-        }
-
-        /**
-         * One run per combination, in llama-bench's order: threads outermost, then the LM head, the KV cache type,
-         * depth, sequences, prompt and generated tokens.
-         */
-        List<BenchConfig> runs(Run run) {
-            List<BenchConfig> list = new ArrayList<>();
-            for (int t : threads) for (LmHeadType h : heads) for (KvType kv : kvTypes) for (int d : depths)
-                for (int s : sequences) for (int p : prompts) for (int n : gens) list.add(run.make(h, kv, new int[]{t, d, s, p, n}));
-            return list;
-        }
+    /**
+     * One run per combination of the swept values, in llama-bench's order: threads outermost, then the LM head, the KV
+     * cache type, depth, sequences, prompt and generated tokens.
+     */
+    private List<BenchConfig> runs(Sweep sweep, Path model) {
+        List<BenchConfig> list = new ArrayList<>();
+        for (int t : sweep.threads()) for (LmHeadType head : sweep.heads()) for (KvType kv : sweep.kvTypes())
+            for (int d : sweep.depths()) for (int s : sweep.sequences()) for (int p : sweep.prompts()) for (int n : sweep.gens()) {
+                list.add(new BenchConfig(model, backends, t, p, n, d, s, repetitions, prefillChunk, kv, head, profile));
+            }
+        return list;
     }
 
     /** The CPU threads a run uses (its 0 resolved to the cores). */
@@ -208,6 +204,4 @@ final class BenchCommand implements Callable<Integer> {
         if (!word.isEmpty() && word.matches("[A-Za-z0-9_@%+=:,./-]+")) return word;
         return "'" + word.replace("'", "'\\''") + "'";
     }
-
-
 }
