@@ -315,7 +315,7 @@ AVX2 static void attn_sums_avx2(const uint16_t *values, int bs, int rows, const 
  * each state in turn (a load of the state per fma) ran a batched decode's eight states at 2.4 fmas per ns.
  * Each (row, state) sum is one chain of W lanes over the row's W-column chunks, then the plain C tail: the same
  * order for any R and T, so a token's logit depends neither on the other tokens of its step nor on the row range a
- * worker got. VEC names the vector width's operations (VEC##_LANES, _ZERO, _LOADU, _FMADD, _HSUM below);
+ * worker got. VEC names the vector width's type and operations (VEC##_TYPE, _LANES, _ZERO, _LOADU, _FMADD, _HSUM below);
  * LOADW(row, c) gives columns c..c+W-1 of a row as f32, SCALAR(row, c) one column.
  */
 #define HEAD_ACCUMULATORS 8
