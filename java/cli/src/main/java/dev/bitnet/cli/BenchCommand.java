@@ -11,6 +11,7 @@ import dev.bitnet.bench.BenchRunner;
 import dev.bitnet.bench.ComparisonTable;
 import dev.bitnet.bench.HtmlReport;
 import dev.bitnet.bench.MachineInfo;
+import dev.bitnet.bench.MarkdownTable;
 import dev.bitnet.bench.MemoryBandwidth;
 import dev.bitnet.bench.SkippedBackend;
 import dev.bitnet.bench.SweepTable;
@@ -73,8 +74,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--lm-head", split = ",", paramLabel = "f16|q8", defaultValue = "f16",
             description = "LM head type; a list runs each, e.g. f16,q8 (default: ${DEFAULT-VALUE})")
     List<String> lmHead;
-    @Option(names = "--json", description = "print one JSON object")
+    @Option(names = "--json", description = "print one JSON object (as -o json)")
     boolean json;
+    @Option(names = {"-o", "--output"}, paramLabel = "text|md|json", defaultValue = "text", description = "output format: "
+            + "the side-by-side tables, one Markdown table (llama-bench's md) or one JSON object (default: ${DEFAULT-VALUE})")
+    String output;
     @Option(names = "--profile", description = "after the timed runs, prefill -p and decode -n tokens once more with "
             + "each operation timed, and show where a step's time goes (device backends wait for each operation, so these "
             + "runs are slower and not part of the pp and tg figures)")
@@ -92,6 +96,8 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
+        if (!List.of("text", "md", "json").contains(output)) throw new BitNetException("-o must be text, md or json, not " + output);
+        if (json) output = "json";
         if (repetitions < 1) throw new BitNetException("-r must be >= 1, not " + repetitions);
         if (prefillChunk < 1) throw new BitNetException("--ubatch must be >= 1, not " + prefillChunk);
         Sweep sweep = new Sweep(ValueLists.parse("-t", threads, 0), lmHead.stream().map(LmHeadType::parse).toList(),
@@ -135,16 +141,18 @@ final class BenchCommand implements Callable<Integer> {
                     source.describe(model),
                     Files.size(model), cfg, threadCount(cfg), bandwidth.get(threadCount(cfg)), outcomes.get(i)));
         }
-        if (json) {
-            out.println(Json.write(results.size() == 1 ? BenchJson.of(results.getFirst()) : BenchJson.of(results)));
-        } else {
-            for (BenchReport result : results) {
-                if (results.size() > 1) out.println();
-                out.print(ComparisonTable.render(result));
+        switch (output) {
+            case "json" -> out.println(Json.write(results.size() == 1 ? BenchJson.of(results.getFirst()) : BenchJson.of(results)));
+            case "md" -> out.print(MarkdownTable.render(results));
+            default -> {
+                for (BenchReport result : results) {
+                    if (results.size() > 1) out.println();
+                    out.print(ComparisonTable.render(result));
+                }
+                if (results.size() > 1) out.print(System.lineSeparator() + SweepTable.render(results));
             }
-            if (results.size() > 1) out.print(System.lineSeparator() + SweepTable.render(results));
-            out.flush();
         }
+        out.flush();
         if (report != null) {
             HtmlReport.write(results, report);
             err.println("report written to " + report);

@@ -203,6 +203,19 @@ class BenchCommandTest {
         assertEquals(1, CliTest.run("bench", "-m", model.toString(), "--lm-head", "f16,q4").code());
     }
 
+    @Test
+    void markdownOutputIsOneTableAndAnUnknownFormatIsAnError() {
+        CliTest.Run md = bench("-m", model.toString(), "--backends", "reference", "-o", "md");
+        assertEquals(0, md.code(), md.err());
+        List<String> lines = md.out().lines().toList();
+        assertEquals(5, lines.size(), md.out());
+        assertTrue(lines.get(2).startsWith("| backend | threads | test |"), lines.get(2));
+        assertTrue(lines.get(4).matches("\\| reference \\| 1 \\| pp8 / tg8 \\| [0-9.]+ ±\\d+% \\| .*"), lines.get(4));
+        CliTest.Run xml = bench("-m", model.toString(), "--backends", "reference", "-o", "xml");
+        assertEquals(1, xml.code());
+        assertEquals("error: -o must be text, md or json, not xml", xml.err().strip());
+    }
+
     private static String[] append(String[] args, String... more) {
         String[] all = java.util.Arrays.copyOf(args, args.length + more.length);
         System.arraycopy(more, 0, all, args.length, more.length);
