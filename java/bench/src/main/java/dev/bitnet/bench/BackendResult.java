@@ -22,11 +22,22 @@ import dev.bitnet.backend.StepProfile;
  * @param prefillProfile    where the prefill steps' time went, operation by operation ({@link StepProfile#NONE}
  *                          unless asked for: a separate, slower run, see {@link BenchConfig#profile()})
  * @param decodeProfile     the same for the decode steps
+ * @param forcedLogits      sequence 0's logits step by step when fed the first backend's greedy ids (teacher-forced,
+ *                          up to {@link BenchRunner#FORCED_STEPS} steps), so that backends are compared on the same
+ *                          inputs even after their greedy choices part; empty when nothing was decoded
  */
 public record BackendResult(String backend, String description, double loadSeconds, Stats prefill, Stats decode,
                             long peakRssBytes, long heldBytes, long deviceMemoryBytes, long bytesPerToken,
                             int[] greedyIds, float[] firstStepLogits, StepProfile prefillProfile,
-                            StepProfile decodeProfile) implements BenchOutcome {
+                            StepProfile decodeProfile, float[][] forcedLogits) implements BenchOutcome {
+
+    /** Without teacher-forced logits. */
+    public BackendResult(String backend, String description, double loadSeconds, Stats prefill, Stats decode,
+                         long peakRssBytes, long heldBytes, long deviceMemoryBytes, long bytesPerToken, int[] greedyIds,
+                         float[] firstStepLogits, StepProfile prefillProfile, StepProfile decodeProfile) {
+        this(backend, description, loadSeconds, prefill, decode, peakRssBytes, heldBytes, deviceMemoryBytes, bytesPerToken,
+                greedyIds, firstStepLogits, prefillProfile, decodeProfile, new float[0][]);
+    }
 
     /** Achieved read bandwidth while decoding, bytes per second. */
     public double achievedBytesPerSecond() {

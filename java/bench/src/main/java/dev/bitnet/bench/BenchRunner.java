@@ -31,6 +31,8 @@ import java.util.function.Consumer;
  */
 public final class BenchRunner {
     private static final int BLOCK_SIZE = 16;
+    /** Decode steps compared teacher-forced (each backend keeps that many rows of logits: 16 MB for 2B4T). */
+    public static final int FORCED_STEPS = 32;
 
     private BenchRunner() {
     }
@@ -48,11 +50,14 @@ public final class BenchRunner {
     public static List<BenchOutcome> run(BenchConfig cfg, Consumer<String> starting) {
         checkModel(cfg);
         List<BenchOutcome> outcomes = new ArrayList<>();
+        int[] forced = null;   // the first backend's greedy ids of sequence 0: what the others are fed teacher-forced
         for (String selector : cfg.backends()) {
             starting.accept(selector);
             System.gc();
             ProcessMemory.resetPeak();
-            outcomes.add(runOne(cfg, selector));
+            BenchOutcome outcome = runOne(cfg, selector, forced);
+            if (forced == null && outcome instanceof BackendResult r) forced = firstSequence(r.greedyIds(), cfg.sequences());
+            outcomes.add(outcome);
         }
         return outcomes;
     }
@@ -72,7 +77,7 @@ public final class BenchRunner {
         }
     }
 
-    private static BenchOutcome runOne(BenchConfig cfg, String selector) {
+    private static BenchOutcome runOne(BenchConfig cfg, String selector, int[] forced) {
         String unavailable = unavailableReason(selector);
         if (unavailable != null) return SkippedBackend.unavailable(selector, unavailable);
         long t0 = System.nanoTime();
@@ -83,7 +88,7 @@ public final class BenchRunner {
             return new SkippedBackend(selector, SkippedBackend.Kind.UNAVAILABLE, message(e), e);
         }
         try (backend) {
-            return measure(cfg, backend, t0);
+            return measure(cfg, backend, t0, forced);
         } catch (RuntimeException e) {
             return new SkippedBackend(selector, SkippedBackend.Kind.FAILED, message(e), e);
         }
@@ -108,7 +113,8 @@ public final class BenchRunner {
         return e.getClass().getSimpleName() + (m != null ? ": " + m : "");
     }
 
-    private static BackendResult measure(BenchConfig cfg, Backend backend, long t0) {
+    /** @param forced the greedy ids to feed teacher-forced, or null to feed this backend's own */
+    private static BackendResult measure(BenchConfig cfg, Backend backend, long t0, int[] forced) {
         try (GgufFile file = GgufFile.open(cfg.model())) {
             ModelConfig c = ModelLoader.readConfig(file, null);
             ModelWeights weights = ModelLoader.load(file, c, backend, cfg.lmHead());
@@ -147,6 +153,8 @@ public final class BenchRunner {
                         if (ids == null) ids = out;
                     }
                 }
+                int[] ownIds = ids == null ? new int[0] : firstSequence(ids, sequences);
+                float[][] forcedLogits = teacherForced(t, cache, forced != null ? forced : ownIds, depth, tables[0], c.vocabSize());
                 StepProfile prefillProfile = cfg.profile() && cfg.promptTokens() > 0
                         ? profilePrefill(c, backend, weights, cache, chunk, prompt, depth, tables[0], logits) : StepProfile.NONE;
                 StepProfile decodeProfile = cfg.profile() && cfg.genTokens() > 0
@@ -154,7 +162,7 @@ public final class BenchRunner {
                 return new BackendResult(backend.name(), backend.description(), loadSeconds, Stats.of(pp), Stats.of(tg),
                         ProcessMemory.peakRssBytes(), weights.bytes() + spec.bytes(), deviceMemory,
                         bytesPerDecodedToken(c, cfg.lmHead()) / sequences, ids == null ? new int[0] : ids, firstStepLogits,
-                        prefillProfile, decodeProfile);
+                        prefillProfile, decodeProfile, forcedLogits);
             }
         }
     }
@@ -223,6 +231,26 @@ public final class BenchRunner {
             }
         }
         return ids;
+    }
+
+    /** Sequence 0's ids of a decode's ids ({@code ids[step * sequences + s]}), at most {@link #FORCED_STEPS}. */
+    private static int[] firstSequence(int[] ids, int sequences) {
+        int[] out = new int[Math.min(FORCED_STEPS, ids.length / sequences)];
+        for (int step = 0; step < out.length; step++) out[step] = ids[step * sequences];
+        return out;
+    }
+
+    /**
+     * Sequence 0 decoded once more from position {@code at}, alone, but fed {@code ids} instead of its own choices: the
+     * first token as in {@link #decode} (1), then {@code ids[0..]}. Returns each step's logits, one step per id.
+     */
+    private static float[][] teacherForced(Transformer t, KvCache cache, int[] ids, int at, int[] table, int vocab) {
+        float[][] out = new float[ids.length][vocab];
+        for (int step = 0; step < ids.length; step++) {
+            int token = step == 0 ? 1 : ids[step - 1];
+            t.forward(ForwardBatch.single(new int[]{token}, at + step, table, BLOCK_SIZE), cache, out[step]);
+        }
+        return out;
     }
 
     /** The weights a decode step must read: every ternary weight at 2 bits, plus the LM head (f16, or int8 rows). */

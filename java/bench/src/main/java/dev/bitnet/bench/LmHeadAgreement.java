@@ -86,7 +86,7 @@ public record LmHeadAgreement(String backend, int prompts, int steps, int sameTo
                         for (int s = 0, pos = prompt.length; s < stepsPerPrompt; s++, pos++) {
                             int next = ScalarMath.argmax(exact, 0, exact.length);
                             if (next == ScalarMath.argmax(quantised, 0, quantised.length)) same++;
-                            double kl = klDivergence(exact, quantised);
+                            double kl = LogitDistributions.klDivergence(exact, quantised);
                             klSum += kl;
                             klMax = Math.max(klMax, kl);
                             for (int v = 0; v < exact.length; v++) delta = Math.max(delta, Math.abs(quantised[v] - exact[v]));
@@ -101,25 +101,5 @@ public record LmHeadAgreement(String backend, int prompts, int steps, int sameTo
                 }
             }
         }
-    }
-
-    /** KL(softmax(p) || softmax(q)) in nats, in double precision. */
-    static double klDivergence(float[] p, float[] q) {
-        double pMax = Double.NEGATIVE_INFINITY, qMax = Double.NEGATIVE_INFINITY;
-        for (int i = 0; i < p.length; i++) {
-            pMax = Math.max(pMax, p[i]);
-            qMax = Math.max(qMax, q[i]);
-        }
-        double pSum = 0, qSum = 0;
-        for (int i = 0; i < p.length; i++) {
-            pSum += Math.exp(p[i] - pMax);
-            qSum += Math.exp(q[i] - qMax);
-        }
-        double pLog = pMax + Math.log(pSum), qLog = qMax + Math.log(qSum), kl = 0;   // log of each normaliser
-        for (int i = 0; i < p.length; i++) {
-            double lp = p[i] - pLog, lq = q[i] - qLog;
-            kl += Math.exp(lp) * (lp - lq);
-        }
-        return Math.max(0, kl);   // >= 0 in exact arithmetic; rounding can leave -1e-17
     }
 }

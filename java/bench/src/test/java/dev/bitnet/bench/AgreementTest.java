@@ -53,6 +53,32 @@ class AgreementTest {
     }
 
     @Test
+    void teacherForcedStepsCountTheSameTopTokenAndAverageTheKlDivergence() {
+        // step 1: the same logits (KL 0, same top); step 2: p = (1/2, 1/2, ~0) against q = (3/4, 1/4, ~0), KL = ln(4/3) / 2,
+        // top token 0 in both (the first of p's tie); step 3: top tokens 0 and 1 differ
+        float[][] ref = {{1, 2, 3}, {0, 0, -50}, {5, 1, 1}};
+        float[][] other = {{1, 2, 3}, {(float) Math.log(3), 0, -50}, {1, 5, 1}};
+        Agreement a = Agreement.compare(forced("b", other), forced("a", ref));
+        assertEquals(3, a.forcedSteps());
+        assertEquals(2, a.forcedSameTop());
+        double third = LogitDistributions.klDivergence(ref[2], other[2]);
+        assertEquals((0.5 * Math.log(4.0 / 3) + third) / 3, a.forcedMeanKl(), 1e-6);
+        assertTrue(a.summary().endsWith(String.format(java.util.Locale.ROOT,
+                "; teacher-forced: same top token in 2 of 3 steps, mean KL %.1e", a.forcedMeanKl())), a.summary());
+        Agreement none = Agreement.compare(ran("b", new int[]{1}, new float[0]), ran("a", new int[]{1}, new float[0]));
+        assertEquals(0, none.forcedSteps());
+        assertTrue(Double.isNaN(none.forcedMeanKl()));
+        assertFalse(none.summary().contains("teacher-forced"), none.summary());
+    }
+
+    private static BackendResult forced(String name, float[][] logits) {
+        BackendResult r = ran(name, new int[]{1, 2, 3}, new float[0]);
+        return new BackendResult(r.backend(), r.description(), r.loadSeconds(), r.prefill(), r.decode(), r.peakRssBytes(),
+                r.heldBytes(), r.deviceMemoryBytes(), r.bytesPerToken(), r.greedyIds(), r.firstStepLogits(), r.prefillProfile(),
+                r.decodeProfile(), logits);
+    }
+
+    @Test
     void nothingDecodedIsSaidSo() {
         Agreement a = Agreement.compare(ran("b", new int[0], new float[0]), ran("a", new int[0], new float[0]));
         assertEquals("no decode steps to compare", a.summary());

@@ -62,6 +62,13 @@ class BenchRunnerTest {
         assertEquals(0, first.deviceMemoryBytes(), "the reference backend computes on the host");
         assertTrue(first.heldBytes() > 0);
         assertTrue(first.firstStepLogits().length > 0, "first-step logits kept for the comparison");
+        // fed its own greedy ids, teacher-forced, the first backend's top token at each step is the id it chose there
+        assertEquals(6, first.forcedLogits().length);
+        for (int step = 0; step < 6; step++) {
+            float[] l = first.forcedLogits()[step];
+            assertEquals(first.greedyIds()[step], dev.bitnet.backend.ScalarMath.argmax(l, 0, l.length), "step " + step);
+        }
+        assertArrayEquals(first.firstStepLogits(), first.forcedLogits()[0], "the same first step, alone or in the decode");
 
         BenchReport report = new BenchReport(MachineInfo.current(), ZonedDateTime.now(), "bitnet bench", model.toString(),
                 1, config(model), 1, 1e10, outcomes);
@@ -70,6 +77,9 @@ class BenchRunnerTest {
         assertTrue(a.agree(), a.summary());
         assertEquals(6, a.stepsCompared());
         assertEquals(0.0, a.maxRelativeLogitDifference(), "the same deterministic backend twice");
+        assertEquals(6, a.forcedSteps());
+        assertEquals(6, a.forcedSameTop());
+        assertEquals(0.0, a.forcedMeanKl());
         assertTrue(report.allAgree());
     }
 

@@ -96,8 +96,8 @@ class LmHeadAgreementTest {
     @Test
     void klDivergenceMatchesTheClosedForm() {
         // p = (1/2, 1/2), q = (3/4, 1/4): KL = 1/2 ln(2/3) + 1/2 ln 2 = 1/2 ln(4/3)
-        assertEquals(0.5 * Math.log(4.0 / 3), LmHeadAgreement.klDivergence(new float[]{0, 0}, new float[]{(float) Math.log(3), 0}), 1e-7);
-        assertEquals(0, LmHeadAgreement.klDivergence(new float[]{1, 2, 3}, new float[]{11, 12, 13}), 1e-12, "a shift is the same distribution");
+        assertEquals(0.5 * Math.log(4.0 / 3), LogitDistributions.klDivergence(new float[]{0, 0}, new float[]{(float) Math.log(3), 0}), 1e-7);
+        assertEquals(0, LogitDistributions.klDivergence(new float[]{1, 2, 3}, new float[]{11, 12, 13}), 1e-12, "a shift is the same distribution");
     }
 
     @Test

@@ -124,6 +124,9 @@ final class BenchJson {
         m.put("steps_compared", a.stepsCompared());
         m.put("first_differing_step", a.agree() ? null : a.firstDifferingStep());
         m.put("max_relative_logit_difference", Double.isNaN(a.maxRelativeLogitDifference()) ? null : a.maxRelativeLogitDifference());
+        m.put("teacher_forced_steps", a.forcedSteps());
+        m.put("teacher_forced_same_top_token", a.forcedSameTop());
+        m.put("teacher_forced_mean_kl_divergence", Double.isNaN(a.forcedMeanKl()) ? null : a.forcedMeanKl());
         return m;
     }
 }

@@ -55,8 +55,8 @@ class BenchCommandTest {
         assertTrue(r.out().lines().anyMatch(l -> l.matches("cpu +[0-9.]+ +[0-9.]+ ±\\d+% +[0-9.]+ ±\\d+% +[0-9.]+ MiB +— +.*")), r.out());
         assertTrue(r.out().lines().anyMatch(l -> l.startsWith("reference ")), r.out());
         assertTrue(r.out().contains("greedy outputs compared with cpu (all agree):"), r.out());
-        assertTrue(r.out().lines().anyMatch(l -> l.matches(" +reference +agree \\(8 greedy ids\\); first-step logits within .* relative")),
-                String.join("\n", lines));
+        assertTrue(r.out().lines().anyMatch(l -> l.matches(" +reference +agree \\(8 greedy ids\\); first-step logits within \\S+ relative; "
+                + "teacher-forced: same top token in 8 of 8 steps, mean KL \\S+")), String.join("\n", lines));
         assertTrue(r.err().contains("report written to " + page), r.err());
         assertTrue(r.out().lines().findFirst().orElseThrow().endsWith("machine read bandwidth not measured"), r.out());
         String html = Files.readString(page);
@@ -94,6 +94,9 @@ class BenchCommandTest {
         assertEquals(8, agreement.get("steps_compared").asInt());
         assertTrue(agreement.get("first_differing_step").isNull());
         assertEquals(0.0, agreement.get("max_relative_logit_difference").asDouble());
+        assertEquals(8, agreement.get("teacher_forced_steps").asInt());
+        assertEquals(8, agreement.get("teacher_forced_same_top_token").asInt());
+        assertEquals(0.0, agreement.get("teacher_forced_mean_kl_divergence").asDouble(), "the same backend twice: the same logits");
         assertTrue(first.get("decode_profile").isNull() && first.get("prefill_profile").isNull(), "no --profile");
     }
 
