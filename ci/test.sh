@@ -11,8 +11,9 @@ bitnet_find_jdk
 echo "== JDK: $JAVA_HOME ($("$JAVA" -version 2>&1 | head -n 1))"
 command -v mvn >/dev/null || { echo "ci/test.sh: Maven 3.8+ (mvn) is needed" >&2; exit 1; }
 
-# Best effort, never fatal: OpenCL on the CPU (PoCL) for the OpenCL backend's tests, and SIMDe's headers for the
-# test build of libbitnet_cpu that runs its AVX-512 kernels on CPUs without AVX-512 (cmake/CMakeLists.txt).
+# Best effort, never fatal: OpenCL on the CPU (PoCL) for the OpenCL backend's tests, SIMDe's headers for the test
+# build of libbitnet_cpu that runs its AVX-512 kernels on CPUs without AVX-512 (cmake/CMakeLists.txt), and an aarch64
+# cross compiler with QEMU for the C-level check of its NEON kernels (cmake/check-kernels.sh).
 # apt-get is usable as root, or through sudo when it needs no password (CI runners); never prompts.
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'ok installed'; }
 as_root=()
@@ -31,6 +32,9 @@ apt_install() { # what for, then the packages
 if command -v apt-get >/dev/null && command -v dpkg-query >/dev/null; then
   installed pocl-opencl-icd || apt_install "OpenCL on the CPU" pocl-opencl-icd ocl-icd-libopencl1 clinfo
   installed libsimde-dev || apt_install "SIMDe, for the emulated AVX-512 kernel tests" libsimde-dev
+  if [ "$(uname -m)" = x86_64 ] && ! { installed gcc-aarch64-linux-gnu && installed qemu-user; }; then
+    apt_install "an aarch64 cross compiler and QEMU, for the NEON kernel check" gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user
+  fi
 fi
 
 # Where PoCL is installed the OpenCL tests must run: a missing runtime then fails them instead of skipping them.
@@ -42,11 +46,18 @@ if command -v cmake >/dev/null && { command -v cc >/dev/null || command -v gcc >
   if [ "$(uname -m)" = x86_64 ] && installed libsimde-dev; then
     export BITNET_REQUIRE_AVX512_EMULATION=1; echo "== SIMDe installed: the emulated AVX-512 kernel tests required"
   fi
+  if [ "$(uname -m)" = x86_64 ] && installed gcc-aarch64-linux-gnu && installed qemu-user; then
+    export BITNET_REQUIRE_NEON_CHECK=1; echo "== aarch64 cross compiler and QEMU installed: the NEON kernel check required"
+  fi
 fi
 
 echo "== mvn -B verify"
 mvn -B -ntp verify
 touch dist/.built   # verify packaged dist/lib from these sources: ./bitnet need not build again
+
+# libbitnet_cpu's kernel sets at the C level, in every build this machine can run (native, AVX-512 emulated, NEON
+# under QEMU): the sets the Java tests above cannot reach here
+if [ -n "${BITNET_REQUIRE_NATIVE:-}" ]; then bash cmake/check-kernels.sh; fi
 
 model=test-models/bitnet-tiny-llama3-i2_s.gguf
 if [ ! -f "$model" ]; then

@@ -4,15 +4,16 @@
  * (norms, RoPE, softmax, threads) is Java.
  *
  * One library for every x86-64 CPU: each kernel exists for AVX-512 VNNI (vpdpbusd), AVX2 (vpmaddubsw + vpmaddwd)
- * and plain C; the caller asks bitnet_cpu_supports() (CPUID) and names the set in every call. Other architectures
- * get the plain C kernels only (the Vector API backend is the better choice there).
+ * and plain C; on aarch64 for NEON with the dot-product extension (sdot) and plain C. The caller asks
+ * bitnet_cpu_supports() (CPUID, the aarch64 hardware capabilities) and names the set in every call. Other
+ * architectures get the plain C kernels only (the Vector API backend is the better choice there).
  *
  * Ternary weight layout (written by bitnet_cpu_pack, read by the ternary kernels). V is the vector width in bytes
- * of the chosen kernel (64 for AVX-512, 32 otherwise). A row is cut into blocks of 4V columns, stored as V bytes:
+ * of the chosen kernel (64 for AVX-512, 16 for NEON, 32 otherwise). A row is cut into blocks of 4V columns, stored as V bytes:
  * byte j of block b holds, in bits 2g..2g+1, the code c = t + 1 (t the trit) of column 4V*b + V*g + j, g = 0..3.
  * So one V-byte load brings 4V weights, and group g (shift by 2g, mask 3) lines up with the V contiguous int8
  * activations q[4V*b + V*g ..]. Rows are padded with code 0 to a whole block; the activations past cols are 0.
- * Rows are stored in groups of R (4 for AVX-512 and AVX2, 1 for plain C; the row count is padded to a multiple of R):
+ * Rows are stored in groups of R (4 for the SIMD sets, 1 for plain C; the row count is padded to a multiple of R):
  * block b of row r sits at byte V * ((r / R) * blocks * R + b * R + r % R). With R = 4 a one-token kernel reads four
  * rows as one sequential stream and shares each activation load between them (measured on one core, 2B4T shapes:
  * AVX-512 17 -> 24.5 GB/s, AVX2 14 -> 19.5 GB/s; four rows stored apart are four short streams that defeat the
@@ -20,7 +21,8 @@
  *
  * Arithmetic: sum t*q = sum c*q - sum q, exact in int32. c*q with c in {0,1,2} and q in [-128,127] is exactly what
  * vpmaddubsw / vpdpbusd multiply (unsigned byte x signed byte); vpmaddubsw adds pairs into int16 (|.| <= 512, no
- * saturation) and four groups of one block stay below 2048 before vpmaddwd widens them to int32.
+ * saturation) and four groups of one block stay below 2048 before vpmaddwd widens them to int32. NEON's sdot takes
+ * c as a signed byte (0..2) and adds four products into int32 lanes. kernel_check.c checks every set against plain C.
  */
 #include <math.h>
 #include <stdint.h>
@@ -118,7 +120,7 @@ static void attn_sums_c(const uint16_t *values, int bs, int rows, const float *w
     }
 }
 
-#if defined(__x86_64__)
+/* ---- generic SIMD loops, instantiated per kernel set below -------------------------------------------------- */
 
 /*
  * The token-tiled loop of a SIMD ternary kernel with vector width V and row groups of R (see the layout). Rows that
@@ -162,6 +164,82 @@ static void attn_sums_c(const uint16_t *values, int bs, int rows, const float *w
             }                                                                                                      \
         }                                                                                                          \
     }
+
+/*
+ * Logits from f16 or int8 rows, R rows against T hidden states at a time (R * T <= 8 accumulators): each row chunk
+ * is converted to f32 once for the T states and each state chunk loaded once for the R rows. On this AVX2 VM loads,
+ * not fmas, bound the product (a C loop in L1: 2.9 fmas per ns with a load per fma, 5 with none), so a row against
+ * each state in turn (a load of the state per fma) ran a batched decode's eight states at 2.4 fmas per ns.
+ * Each (row, state) sum is one chain of W lanes over the row's W-column chunks, then the plain C tail: the same
+ * order for any R and T, so a token's logit depends neither on the other tokens of its step nor on the row range a
+ * worker got. VEC names the vector width's type and operations (VEC##_TYPE, _LANES, _ZERO, _LOADU, _FMADD, _HSUM below);
+ * LOADW(row, c) gives columns c..c+W-1 of a row as f32, SCALAR(row, c) one column.
+ */
+#define HEAD_ACCUMULATORS 8
+#define DEFINE_HEAD_TILE(NAME, ATTR, TYPE, VEC, LOADW, SCALAR)                                                        \
+    ATTR static inline __attribute__((always_inline)) void NAME(const TYPE *rows, int cols, const float *x, int R,    \
+                                                                int T, float *sums) {                                \
+        const int W = VEC##_LANES;                                                                                    \
+        VEC##_TYPE a[HEAD_ACCUMULATORS]; /* a[i * T + t]: row i, state t */                                           \
+        for (int j = 0; j < R * T; j++) a[j] = VEC##_ZERO();                                                          \
+        int c = 0;                                                                                                    \
+        /* the R rows after these (contiguous), a slice per chunk: R short streams alone stall the prefetchers */     \
+        const char *next = (const char *) (rows + (int64_t) R * cols);                                                \
+        for (; c + W <= cols; c += W) {                                                                               \
+            for (int64_t b = (int64_t) c * R * (int64_t) sizeof(TYPE); b < (int64_t) (c + W) * R * (int64_t) sizeof(TYPE); b += 64) \
+                __builtin_prefetch(next + b, 0, 2); /* into L2, as prefetcht1 */                                      \
+            VEC##_TYPE xs[HEAD_ACCUMULATORS];                                                                         \
+            for (int t = 0; t < T; t++) xs[t] = VEC##_LOADU(x + (int64_t) t * cols + c);                              \
+            for (int i = 0; i < R; i++) {                                                                             \
+                VEC##_TYPE w = LOADW(rows + (int64_t) i * cols, c);                                                   \
+                for (int t = 0; t < T; t++) a[i * T + t] = VEC##_FMADD(w, xs[t], a[i * T + t]);                       \
+            }                                                                                                         \
+        }                                                                                                             \
+        for (int i = 0; i < R; i++)                                                                                   \
+            for (int t = 0; t < T; t++) {                                                                             \
+                float sum = VEC##_HSUM(a[i * T + t]);                                                                 \
+                for (int k = c; k < cols; k++) sum += SCALAR(rows + (int64_t) i * cols, k) * x[(int64_t) t * cols + k]; \
+                sums[i * T + t] = sum;                                                                                \
+            }                                                                                                         \
+    }
+#define F16_SCALAR(row, c) half_to_float((row)[c])
+#define I8_SCALAR(row, c) ((float) (row)[c])
+
+/* Rows in blocks of HEAD_ROW_BLOCK (160 KB of f16: from memory once, then from L2), each block against up to four
+ * hidden states at a time (40 KB for 2B4T, mostly in L1 over the block's rows), eight rows for one state, four for
+ * two, two for three or four, one where the block runs out; each sum times SCALE. R and T are constants in each
+ * call of TILE, so its accumulators stay in registers. */
+#define HEAD_ROW_BLOCK 32
+#define HEAD_CALL(TILE, R, T)                                                                                         \
+    do {                                                                                                              \
+        if (r + (R) <= r1) TILE(row, cols, xk, R, T, sums);                                                           \
+        else TILE(row, cols, xk, 1, T, sums);                                                                         \
+        n = r + (R) <= r1 ? (R) : 1;                                                                                  \
+    } while (0)
+#define DEFINE_HEAD_ROWS(NAME, ATTR, TYPE, TILE, SCALE)                                                               \
+    ATTR static void NAME(const TYPE *m, const float *scales, int cols, int from, int to, const float *x, int states, \
+                          float *out, int outStride) {                                                                \
+        float sums[HEAD_ACCUMULATORS];                                                                                \
+        for (int r0 = from; r0 < to; r0 += HEAD_ROW_BLOCK) {                                                          \
+            int r1 = to - r0 < HEAD_ROW_BLOCK ? to : r0 + HEAD_ROW_BLOCK;                                             \
+            for (int k = 0; k < states; k += 4) {                                                                     \
+                int T = states - k < 4 ? states - k : 4;                                                              \
+                const float *xk = x + (int64_t) k * cols;                                                             \
+                for (int r = r0, n; r < r1; r += n) {                                                                 \
+                    const TYPE *row = m + (int64_t) r * cols;                                                         \
+                    switch (T) {                                                                                      \
+                        case 4: HEAD_CALL(TILE, 2, 4); break;                                                         \
+                        case 3: HEAD_CALL(TILE, 2, 3); break;                                                         \
+                        case 2: HEAD_CALL(TILE, 4, 2); break;                                                         \
+                        default: HEAD_CALL(TILE, 8, 1); break;                                                        \
+                    }                                                                                                 \
+                    for (int i = 0; i < n; i++)                                                                       \
+                        for (int t = 0; t < T; t++) out[(int64_t) (k + t) * outStride + r + i] = sums[i * T + t] * (SCALE); \
+                }                                                                                                     \
+            }                                                                                                         \
+        }                                                                                                             \
+    }
+#if defined(__x86_64__)
 
 /* ---- AVX2 (+ FMA, F16C) --------------------------------------------------------------------------------- */
 
@@ -308,43 +386,6 @@ AVX2 static void attn_sums_avx2(const uint16_t *values, int bs, int rows, const 
     }
 }
 
-/*
- * Logits from f16 or int8 rows, R rows against T hidden states at a time (R * T <= 8 accumulators): each row chunk
- * is converted to f32 once for the T states and each state chunk loaded once for the R rows. On this AVX2 VM loads,
- * not fmas, bound the product (a C loop in L1: 2.9 fmas per ns with a load per fma, 5 with none), so a row against
- * each state in turn (a load of the state per fma) ran a batched decode's eight states at 2.4 fmas per ns.
- * Each (row, state) sum is one chain of W lanes over the row's W-column chunks, then the plain C tail: the same
- * order for any R and T, so a token's logit depends neither on the other tokens of its step nor on the row range a
- * worker got. VEC names the vector width's type and operations (VEC##_TYPE, _LANES, _ZERO, _LOADU, _FMADD, _HSUM below);
- * LOADW(row, c) gives columns c..c+W-1 of a row as f32, SCALAR(row, c) one column.
- */
-#define HEAD_ACCUMULATORS 8
-#define DEFINE_HEAD_TILE(NAME, ATTR, TYPE, VEC, LOADW, SCALAR)                                                        \
-    ATTR static inline __attribute__((always_inline)) void NAME(const TYPE *rows, int cols, const float *x, int R,    \
-                                                                int T, float *sums) {                                \
-        const int W = VEC##_LANES;                                                                                    \
-        VEC##_TYPE a[HEAD_ACCUMULATORS]; /* a[i * T + t]: row i, state t */                                           \
-        for (int j = 0; j < R * T; j++) a[j] = VEC##_ZERO();                                                          \
-        int c = 0;                                                                                                    \
-        /* the R rows after these (contiguous), a slice per chunk: R short streams alone stall the prefetchers */     \
-        const char *next = (const char *) (rows + (int64_t) R * cols);                                                \
-        for (; c + W <= cols; c += W) {                                                                               \
-            for (int64_t b = (int64_t) c * R * (int64_t) sizeof(TYPE); b < (int64_t) (c + W) * R * (int64_t) sizeof(TYPE); b += 64) \
-                _mm_prefetch(next + b, _MM_HINT_T1);                                                                  \
-            VEC##_TYPE xs[HEAD_ACCUMULATORS];                                                                         \
-            for (int t = 0; t < T; t++) xs[t] = VEC##_LOADU(x + (int64_t) t * cols + c);                              \
-            for (int i = 0; i < R; i++) {                                                                             \
-                VEC##_TYPE w = LOADW(rows + (int64_t) i * cols, c);                                                   \
-                for (int t = 0; t < T; t++) a[i * T + t] = VEC##_FMADD(w, xs[t], a[i * T + t]);                       \
-            }                                                                                                         \
-        }                                                                                                             \
-        for (int i = 0; i < R; i++)                                                                                   \
-            for (int t = 0; t < T; t++) {                                                                             \
-                float sum = VEC##_HSUM(a[i * T + t]);                                                                 \
-                for (int k = c; k < cols; k++) sum += SCALAR(rows + (int64_t) i * cols, k) * x[(int64_t) t * cols + k]; \
-                sums[i * T + t] = sum;                                                                                \
-            }                                                                                                         \
-    }
 #define V256_TYPE __m256
 #define V256_LANES 8
 #define V256_ZERO _mm256_setzero_ps
@@ -353,46 +394,10 @@ AVX2 static void attn_sums_avx2(const uint16_t *values, int bs, int rows, const 
 #define V256_HSUM hsum256f
 
 #define F16_LOAD8(row, c) _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *) ((row) + (c))))
-#define F16_SCALAR(row, c) half_to_float((row)[c])
 #define I8_LOAD8(row, c) _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *) ((row) + (c)))))
-#define I8_SCALAR(row, c) ((float) (row)[c])
 DEFINE_HEAD_TILE(f16_head_avx2_tile, AVX2, uint16_t, V256, F16_LOAD8, F16_SCALAR)
 DEFINE_HEAD_TILE(i8_head_avx2_tile, AVX2, int8_t, V256, I8_LOAD8, I8_SCALAR)
 
-/* Rows in blocks of HEAD_ROW_BLOCK (160 KB of f16: from memory once, then from L2), each block against up to four
- * hidden states at a time (40 KB for 2B4T, mostly in L1 over the block's rows), eight rows for one state, four for
- * two, two for three or four, one where the block runs out; each sum times SCALE. R and T are constants in each
- * call of TILE, so its accumulators stay in registers. */
-#define HEAD_ROW_BLOCK 32
-#define HEAD_CALL(TILE, R, T)                                                                                         \
-    do {                                                                                                              \
-        if (r + (R) <= r1) TILE(row, cols, xk, R, T, sums);                                                           \
-        else TILE(row, cols, xk, 1, T, sums);                                                                         \
-        n = r + (R) <= r1 ? (R) : 1;                                                                                  \
-    } while (0)
-#define DEFINE_HEAD_ROWS(NAME, ATTR, TYPE, TILE, SCALE)                                                               \
-    ATTR static void NAME(const TYPE *m, const float *scales, int cols, int from, int to, const float *x, int states, \
-                          float *out, int outStride) {                                                                \
-        float sums[HEAD_ACCUMULATORS];                                                                                \
-        for (int r0 = from; r0 < to; r0 += HEAD_ROW_BLOCK) {                                                          \
-            int r1 = to - r0 < HEAD_ROW_BLOCK ? to : r0 + HEAD_ROW_BLOCK;                                             \
-            for (int k = 0; k < states; k += 4) {                                                                     \
-                int T = states - k < 4 ? states - k : 4;                                                              \
-                const float *xk = x + (int64_t) k * cols;                                                             \
-                for (int r = r0, n; r < r1; r += n) {                                                                 \
-                    const TYPE *row = m + (int64_t) r * cols;                                                         \
-                    switch (T) {                                                                                      \
-                        case 4: HEAD_CALL(TILE, 2, 4); break;                                                         \
-                        case 3: HEAD_CALL(TILE, 2, 3); break;                                                         \
-                        case 2: HEAD_CALL(TILE, 4, 2); break;                                                         \
-                        default: HEAD_CALL(TILE, 8, 1); break;                                                        \
-                    }                                                                                                 \
-                    for (int i = 0; i < n; i++)                                                                       \
-                        for (int t = 0; t < T; t++) out[(int64_t) (k + t) * outStride + r + i] = sums[i * T + t] * (SCALE); \
-                }                                                                                                     \
-            }                                                                                                         \
-        }                                                                                                             \
-    }
 DEFINE_HEAD_ROWS(f16_head_rows_avx2, AVX2, uint16_t, f16_head_avx2_tile, 1.0f)
 DEFINE_HEAD_ROWS(i8_rows_avx2, AVX2, int8_t, i8_head_avx2_tile, scales[r + i])
 
@@ -543,9 +548,88 @@ AVX512 static void f16_rows_avx512(const uint16_t *e, int cols, int from, int to
 }
 #endif
 
+/* ---- ARM NEON with the dot-product extension (ARMv8.2+: Apple M1 and later, Graviton 2 and later) ---------- */
+
+#if defined(__aarch64__)
+#include <arm_neon.h>
+
+#define NEON __attribute__((target("arch=armv8.2-a+dotprod")))
+
+/*
+ * V = 16: a block is 64 columns in 16 bytes, group g = (p >> 2g) & 3, codes c in {0, 1, 2}. sdot multiplies signed
+ * bytes four at a time into int32 lanes: c * q with c <= 2 and |q| <= 128 is exact, and so is every sum.
+ * Several tokens (T <= MAX_TILE) against one row: each block's codes decoded once for the T tokens.
+ */
+NEON static inline __attribute__((always_inline)) void ternary_row_neon(
+        const uint8_t *row, int blockStride, int blocks, const int8_t *q, int paddedCols, int T, int32_t *sums) {
+    const uint8x16_t mask = vdupq_n_u8(3);
+    int32x4_t a[MAX_TILE], b[MAX_TILE];
+    for (int t = 0; t < T; t++) a[t] = b[t] = vdupq_n_s32(0);
+    for (int k = 0; k < blocks; k++) {
+        uint8x16_t p = vld1q_u8(row + (int64_t) blockStride * k);
+        int8x16_t c0 = vreinterpretq_s8_u8(vandq_u8(p, mask)), c1 = vreinterpretq_s8_u8(vandq_u8(vshrq_n_u8(p, 2), mask));
+        int8x16_t c2 = vreinterpretq_s8_u8(vandq_u8(vshrq_n_u8(p, 4), mask)), c3 = vreinterpretq_s8_u8(vshrq_n_u8(p, 6));
+        for (int t = 0; t < T; t++) {
+            const int8_t *x = q + (int64_t) t * paddedCols + 64 * k;
+            a[t] = vdotq_s32(a[t], c0, vld1q_s8(x));
+            b[t] = vdotq_s32(b[t], c1, vld1q_s8(x + 16));
+            a[t] = vdotq_s32(a[t], c2, vld1q_s8(x + 32));
+            b[t] = vdotq_s32(b[t], c3, vld1q_s8(x + 48));
+        }
+    }
+    for (int t = 0; t < T; t++) sums[t] = vaddvq_s32(vaddq_s32(a[t], b[t]));
+}
+
+/* One token against a group of four rows (stored interleaved, see the layout): one stream, shared activations. */
+NEON static inline __attribute__((always_inline)) void ternary_group_neon(
+        const uint8_t *group, int blocks, const int8_t *x, int32_t *sums) {
+    const uint8x16_t mask = vdupq_n_u8(3);
+    int32x4_t acc[4] = {vdupq_n_s32(0), vdupq_n_s32(0), vdupq_n_s32(0), vdupq_n_s32(0)};
+    for (int k = 0; k < blocks; k++) {
+        const int8_t *xb = x + 64 * k;
+        int8x16_t x0 = vld1q_s8(xb), x1 = vld1q_s8(xb + 16), x2 = vld1q_s8(xb + 32), x3 = vld1q_s8(xb + 48);
+        for (int i = 0; i < 4; i++) {
+            uint8x16_t p = vld1q_u8(group + 16 * (4 * k + i));
+            acc[i] = vdotq_s32(acc[i], vreinterpretq_s8_u8(vandq_u8(p, mask)), x0);
+            acc[i] = vdotq_s32(acc[i], vreinterpretq_s8_u8(vandq_u8(vshrq_n_u8(p, 2), mask)), x1);
+            acc[i] = vdotq_s32(acc[i], vreinterpretq_s8_u8(vandq_u8(vshrq_n_u8(p, 4), mask)), x2);
+            acc[i] = vdotq_s32(acc[i], vreinterpretq_s8_u8(vshrq_n_u8(p, 6)), x3);
+        }
+    }
+    for (int i = 0; i < 4; i++) sums[i] = vaddvq_s32(acc[i]);
+}
+
+#define TERNARY_ROW_NEON(row, stride, blocks, x, paddedCols, T, sums) ternary_row_neon(row, stride, blocks, x, paddedCols, T, sums)
+DEFINE_TERNARY_ROWS(ternary_rows_neon, NEON, TERNARY_ROW_NEON, ternary_group_neon, NO_GROUP2, 0, 16, 4)
+
+/* The LM head as in the x86 sets (DEFINE_HEAD_TILE and DEFINE_HEAD_ROWS above), 4 columns a chunk */
+#define V128_TYPE float32x4_t
+#define V128_LANES 4
+#define V128_ZERO() vdupq_n_f32(0)
+#define V128_LOADU vld1q_f32
+#define V128_FMADD(w, x, a) vfmaq_f32((a), (w), (x))
+#define V128_HSUM vaddvq_f32
+#define F16_LOAD4(row, c) vcvt_f32_f16(vreinterpret_f16_u16(vld1_u16((row) + (c))))
+NEON static inline float32x4_t i8_load4(const int8_t *p) {
+    int32_t four;
+    memcpy(&four, p, 4); /* exactly the chunk's four bytes: a wider load could cross the matrix's end */
+    return vcvtq_f32_s32(vmovl_s16(vget_low_s16(vmovl_s8(vreinterpret_s8_s32(vdup_n_s32(four))))));
+}
+#define I8_LOAD4(row, c) i8_load4((row) + (c))
+DEFINE_HEAD_TILE(f16_head_neon_tile, NEON, uint16_t, V128, F16_LOAD4, F16_SCALAR)
+DEFINE_HEAD_TILE(i8_head_neon_tile, NEON, int8_t, V128, I8_LOAD4, I8_SCALAR)
+DEFINE_HEAD_ROWS(f16_head_rows_neon, NEON, uint16_t, f16_head_neon_tile, 1.0f)
+DEFINE_HEAD_ROWS(i8_rows_neon, NEON, int8_t, i8_head_neon_tile, scales[r + i])
+
+NEON static void f16_rows_neon(const uint16_t *e, int cols, int from, int to, const float *x, int n, float *out,
+                               int outStride) {
+    f16_head_rows_neon(e, NULL, cols, from, to, x, n, out, outStride);
+}
+#endif
+
 /* ---- dispatch and the exported API ---------------------------------------------------------------------- */
-/* Every entry takes the kernel set ("isa") to use: 0 AVX-512 VNNI, 1 AVX2, 2 plain C. The packed layout depends on
- * it (V), so a caller packs and multiplies with the same one; there is no global state. */
+/* Every entry takes the kernel set ("isa") to use: 0 AVX-512 VNNI, 1 AVX2, 2 plain C, 3 NEON dot product. The
+ * packed layout depends on it (V), so a caller packs and multiplies with the same one; there is no global state. */
 
 typedef void (*ternary_fn)(const uint8_t *, int, int, int, const int8_t *, int, const int32_t *, const float *, float,
                            float *, int);
@@ -570,13 +654,41 @@ static const struct kernel_set SETS[] = {
     {"c", 32, 1, ternary_rows_c, f16_rows_c, i8_rows_c},
 #endif
     {"c", 32, 1, ternary_rows_c, f16_rows_c, i8_rows_c},
+#if defined(__aarch64__)
+    {"neon-dotprod", 16, 4, ternary_rows_neon, f16_rows_neon, i8_rows_neon},
+#else
+    {"c", 32, 1, ternary_rows_c, f16_rows_c, i8_rows_c},
+#endif
 };
+
+#if defined(__aarch64__)
+#if defined(__linux__)
+#include <sys/auxv.h>
+#ifndef HWCAP_ASIMDDP
+#define HWCAP_ASIMDDP (1 << 20)
+#endif
+static int neon_dotprod(void) {
+    return (getauxval(AT_HWCAP) & HWCAP_ASIMDDP) != 0;
+}
+#elif defined(__APPLE__)
+static int neon_dotprod(void) {
+    return 1; /* every Apple silicon CPU has it */
+}
+#else
+static int neon_dotprod(void) {
+    return 0;
+}
+#endif
+#endif
 
 /* 1 if this CPU can run kernel set isa. */
 int bitnet_cpu_supports(int isa) {
     if (isa == 2) return 1;
-    if (isa < 0 || isa > 2) return 0;
-#if defined(__x86_64__)
+    if (isa < 0 || isa > 3) return 0;
+#if defined(__aarch64__)
+    return isa == 3 && neon_dotprod();
+#elif defined(__x86_64__)
+    if (isa == 3) return 0;
     __builtin_cpu_init();
     int avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c");
     if (isa == 1) return avx2;

@@ -31,20 +31,23 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * <p>Every kernel takes the kernel set to use ({@link Isa}); the packed weight layout depends on it.
  */
 final class LibBitnetCpu {
-    /** The library's kernel sets, by their number in the C API. */
+    /** The library's kernel sets, best first, each with its number in the C API. */
     enum Isa {
-        AVX512_VNNI("avx512-vnni"), AVX2("avx2"), PLAIN_C("c");
+        AVX512_VNNI("avx512-vnni", 0), AVX2("avx2", 1), NEON_DOTPROD("neon-dotprod", 3), PLAIN_C("c", 2);
 
         final String label;
+        /** The set's number in the C API ({@code isa} of every call). */
+        final int number;
 
-        Isa(String label) {
+        Isa(String label, int number) {
             this.label = label;
+            this.number = number;
         }
 
         static Isa byLabel(String label) {
             for (Isa isa : values()) if (isa.label.equals(label)) return isa;
             throw new BitNetException("libbitnet_cpu has no kernel set '" + label + "' (it has "
-                    + String.join(", ", List.of(AVX512_VNNI.label, AVX2.label, PLAIN_C.label)) + ")");
+                    + String.join(", ", java.util.Arrays.stream(values()).map(i -> i.label).toList()) + ")");
         }
     }
 
@@ -74,7 +77,7 @@ final class LibBitnetCpu {
         List<Isa> out = new ArrayList<>();
         if (LOADED.failure != null) return out;
         try {
-            for (Isa isa : Isa.values()) if ((int) SUPPORTS.invokeExact(isa.ordinal()) != 0) out.add(isa);
+            for (Isa isa : Isa.values()) if ((int) SUPPORTS.invokeExact(isa.number) != 0) out.add(isa);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -83,7 +86,7 @@ final class LibBitnetCpu {
 
     static int blockCols(Isa isa) {
         try {
-            return (int) BLOCK_COLS.invokeExact(isa.ordinal());
+            return (int) BLOCK_COLS.invokeExact(isa.number);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -92,7 +95,7 @@ final class LibBitnetCpu {
     /** Bytes {@link #pack} writes for rows x paddedCols (the row count rounded up to the set's row group). */
     static long packedBytes(Isa isa, int rows, int paddedCols) {
         try {
-            return (long) PACKED_BYTES.invokeExact(isa.ordinal(), rows, paddedCols);
+            return (long) PACKED_BYTES.invokeExact(isa.number, rows, paddedCols);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -101,7 +104,7 @@ final class LibBitnetCpu {
     /** Packs rows [from, to) of {@code trits} ({@code cols} wide) into {@code out}, zeroed, of {@link #packedBytes}. */
     static void pack(Isa isa, MemorySegment trits, int cols, int paddedCols, int from, int to, MemorySegment out) {
         try {
-            PACK.invokeExact(isa.ordinal(), trits, cols, paddedCols, from, to, out);
+            PACK.invokeExact(isa.number, trits, cols, paddedCols, from, to, out);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -110,7 +113,7 @@ final class LibBitnetCpu {
     static void ternaryRows(Isa isa, MemorySegment w, int paddedCols, int from, int to, MemorySegment q, int tokens,
                             MemorySegment qSum, MemorySegment qScale, float wScale, MemorySegment out, int outStride) {
         try {
-            TERNARY_ROWS.invokeExact(isa.ordinal(), w, paddedCols, from, to, q, tokens, qSum, qScale, wScale, out, outStride);
+            TERNARY_ROWS.invokeExact(isa.number, w, paddedCols, from, to, q, tokens, qSum, qScale, wScale, out, outStride);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -119,7 +122,7 @@ final class LibBitnetCpu {
     static void f16Rows(Isa isa, MemorySegment e, int cols, int from, int to, MemorySegment x, int n, MemorySegment out,
                         int outStride) {
         try {
-            F16_ROWS.invokeExact(isa.ordinal(), e, cols, from, to, x, n, out, outStride);
+            F16_ROWS.invokeExact(isa.number, e, cols, from, to, x, n, out, outStride);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -128,7 +131,7 @@ final class LibBitnetCpu {
     static void i8Rows(Isa isa, MemorySegment m, MemorySegment scales, int cols, int from, int to, MemorySegment x, int n,
                        MemorySegment out, int outStride) {
         try {
-            I8_ROWS.invokeExact(isa.ordinal(), m, scales, cols, from, to, x, n, out, outStride);
+            I8_ROWS.invokeExact(isa.number, m, scales, cols, from, to, x, n, out, outStride);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -137,7 +140,7 @@ final class LibBitnetCpu {
     /** Whether {@link #attnScores} and {@link #attnSums} run vector code for this block size and head dimension. */
     static boolean attnSupports(Isa isa, int blockSize, int headDim) {
         try {
-            return (int) ATTN_SUPPORTS.invokeExact(isa.ordinal(), blockSize, headDim) != 0;
+            return (int) ATTN_SUPPORTS.invokeExact(isa.number, blockSize, headDim) != 0;
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -150,7 +153,7 @@ final class LibBitnetCpu {
     static void attnScores(Isa isa, MemorySegment keys, int blockSize, int rows, MemorySegment q, int headDim, float scale,
                            MemorySegment scores, int stride) {
         try {
-            ATTN_SCORES.invokeExact(isa.ordinal(), keys, blockSize, rows, q, headDim, scale, scores, stride);
+            ATTN_SCORES.invokeExact(isa.number, keys, blockSize, rows, q, headDim, scale, scores, stride);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -160,7 +163,7 @@ final class LibBitnetCpu {
     static void attnSums(Isa isa, MemorySegment values, int blockSize, int rows, MemorySegment w, int headDim,
                          MemorySegment sums) {
         try {
-            ATTN_SUMS.invokeExact(isa.ordinal(), values, blockSize, rows, w, headDim, sums);
+            ATTN_SUMS.invokeExact(isa.number, values, blockSize, rows, w, headDim, sums);
         } catch (Throwable t) {
             throw rethrow(t);
         }
