@@ -239,6 +239,17 @@ static void attn_sums_c(const uint16_t *values, int bs, int rows, const float *w
             }                                                                                                         \
         }                                                                                                             \
     }
+/* A kernel set's LM head: the f16 and int8 tiles and row loops above, and its f16_rows_<SET> entry. */
+#define DEFINE_HEAD_SET(SET, ATTR, VEC, F16_LOAD, I8_LOAD)                                                            \
+    DEFINE_HEAD_TILE(f16_head_##SET##_tile, ATTR, uint16_t, VEC, F16_LOAD, F16_SCALAR)                                \
+    DEFINE_HEAD_TILE(i8_head_##SET##_tile, ATTR, int8_t, VEC, I8_LOAD, I8_SCALAR)                                     \
+    DEFINE_HEAD_ROWS(f16_head_rows_##SET, ATTR, uint16_t, f16_head_##SET##_tile, 1.0f)                                \
+    DEFINE_HEAD_ROWS(i8_rows_##SET, ATTR, int8_t, i8_head_##SET##_tile, scales[r + i])                                \
+    ATTR static void f16_rows_##SET(const uint16_t *e, int cols, int from, int to, const float *x, int n, float *out, \
+                                    int outStride) {                                                                  \
+        f16_head_rows_##SET(e, NULL, cols, from, to, x, n, out, outStride);                                           \
+    }
+
 #if defined(__x86_64__)
 
 /* ---- AVX2 (+ FMA, F16C) --------------------------------------------------------------------------------- */
@@ -395,16 +406,7 @@ AVX2 static void attn_sums_avx2(const uint16_t *values, int bs, int rows, const 
 
 #define F16_LOAD8(row, c) _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *) ((row) + (c))))
 #define I8_LOAD8(row, c) _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *) ((row) + (c)))))
-DEFINE_HEAD_TILE(f16_head_avx2_tile, AVX2, uint16_t, V256, F16_LOAD8, F16_SCALAR)
-DEFINE_HEAD_TILE(i8_head_avx2_tile, AVX2, int8_t, V256, I8_LOAD8, I8_SCALAR)
-
-DEFINE_HEAD_ROWS(f16_head_rows_avx2, AVX2, uint16_t, f16_head_avx2_tile, 1.0f)
-DEFINE_HEAD_ROWS(i8_rows_avx2, AVX2, int8_t, i8_head_avx2_tile, scales[r + i])
-
-AVX2 static void f16_rows_avx2(const uint16_t *e, int cols, int from, int to, const float *x, int n, float *out,
-                               int outStride) {
-    f16_head_rows_avx2(e, NULL, cols, from, to, x, n, out, outStride);
-}
+DEFINE_HEAD_SET(avx2, AVX2, V256, F16_LOAD8, I8_LOAD8)
 
 /* ---- AVX-512 VNNI --------------------------------------------------------------------------------------- */
 
@@ -537,15 +539,7 @@ DEFINE_TERNARY_ROWS(ternary_rows_vnni, AVX512, TERNARY_ROW_VNNI, ternary_group_v
 #define V512_HSUM _mm512_reduce_add_ps
 #define F16_LOAD16(row, c) _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *) ((row) + (c))))
 #define I8_LOAD16(row, c) _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(_mm_loadu_si128((const __m128i *) ((row) + (c)))))
-DEFINE_HEAD_TILE(f16_head_avx512_tile, AVX512, uint16_t, V512, F16_LOAD16, F16_SCALAR)
-DEFINE_HEAD_TILE(i8_head_avx512_tile, AVX512, int8_t, V512, I8_LOAD16, I8_SCALAR)
-DEFINE_HEAD_ROWS(f16_head_rows_avx512, AVX512, uint16_t, f16_head_avx512_tile, 1.0f)
-DEFINE_HEAD_ROWS(i8_rows_avx512, AVX512, int8_t, i8_head_avx512_tile, scales[r + i])
-
-AVX512 static void f16_rows_avx512(const uint16_t *e, int cols, int from, int to, const float *x, int n, float *out,
-                                   int outStride) {
-    f16_head_rows_avx512(e, NULL, cols, from, to, x, n, out, outStride);
-}
+DEFINE_HEAD_SET(avx512, AVX512, V512, F16_LOAD16, I8_LOAD16)
 #endif
 
 /* ---- ARM NEON with the dot-product extension (ARMv8.2+: Apple M1 and later, Graviton 2 and later) ---------- */
@@ -616,15 +610,7 @@ NEON static inline float32x4_t i8_load4(const int8_t *p) {
     return vcvtq_f32_s32(vmovl_s16(vget_low_s16(vmovl_s8(vreinterpret_s8_s32(vdup_n_s32(four))))));
 }
 #define I8_LOAD4(row, c) i8_load4((row) + (c))
-DEFINE_HEAD_TILE(f16_head_neon_tile, NEON, uint16_t, V128, F16_LOAD4, F16_SCALAR)
-DEFINE_HEAD_TILE(i8_head_neon_tile, NEON, int8_t, V128, I8_LOAD4, I8_SCALAR)
-DEFINE_HEAD_ROWS(f16_head_rows_neon, NEON, uint16_t, f16_head_neon_tile, 1.0f)
-DEFINE_HEAD_ROWS(i8_rows_neon, NEON, int8_t, i8_head_neon_tile, scales[r + i])
-
-NEON static void f16_rows_neon(const uint16_t *e, int cols, int from, int to, const float *x, int n, float *out,
-                               int outStride) {
-    f16_head_rows_neon(e, NULL, cols, from, to, x, n, out, outStride);
-}
+DEFINE_HEAD_SET(neon, NEON, V128, F16_LOAD4, I8_LOAD4)
 #endif
 
 /* ---- dispatch and the exported API ---------------------------------------------------------------------- */
