@@ -611,6 +611,60 @@ NEON static inline float32x4_t i8_load4(const int8_t *p) {
 }
 #define I8_LOAD4(row, c) i8_load4((row) + (c))
 DEFINE_HEAD_SET(neon, NEON, V128, F16_LOAD4, I8_LOAD4)
+
+/* attn_scores_c and attn_sums_c for bs % 16 == 0 and headDim % 16 == 0, as the AVX2 ones: 16 rows (or dimensions) x
+ * 4 heads in 16 accumulators, each the C code's fma chain in its order (the same bits); the next block prefetched. */
+#define F16X4(p) vcvt_f32_f16(vreinterpret_f16_u16(vld1_u16(p)))
+NEON static void attn_scores_neon(const uint16_t *keys, int bs, int rows, const float *q, int headDim, float scale,
+                                  float *scores, int stride) {
+    const int64_t ahead = (int64_t) bs * headDim;
+    for (int r0 = 0; r0 < rows; r0 += 16) {
+        const uint16_t *k = keys + (int64_t) (r0 / bs) * bs * headDim + r0 % bs;
+        float32x4_t a[4][4]; /* [head][rows 4i..4i+3] */
+        for (int j = 0; j < 4; j++)
+            for (int i = 0; i < 4; i++) a[j][i] = vdupq_n_f32(0);
+        for (int d = 0; d < headDim; d++, k += bs) {
+            __builtin_prefetch(k + ahead, 0, 3);
+            float32x4_t kv[4] = {F16X4(k), F16X4(k + 4), F16X4(k + 8), F16X4(k + 12)};
+            for (int j = 0; j < 4; j++) {
+                float32x4_t qj = vdupq_n_f32(q[4 * d + j]);
+                for (int i = 0; i < 4; i++) a[j][i] = vfmaq_f32(a[j][i], kv[i], qj);
+            }
+        }
+        int n = rows - r0 < 16 ? rows - r0 : 16;
+        for (int j = 0; j < 4; j++) {
+            float row[16];
+            for (int i = 0; i < 4; i++) vst1q_f32(row + 4 * i, vmulq_f32(a[j][i], vdupq_n_f32(scale)));
+            memcpy(scores + (int64_t) j * stride + r0, row, sizeof(float) * n);
+        }
+    }
+}
+
+NEON static void attn_sums_neon(const uint16_t *values, int bs, int rows, const float *w, int headDim, float *sums) {
+    const int64_t ahead = (int64_t) bs * headDim;
+    for (int b0 = 0; b0 < rows; b0 += bs) {
+        int n = rows - b0 < bs ? rows - b0 : bs;
+        for (int i = 0; i < headDim; i += 16) {
+            float32x4_t a[4][4]; /* [head][dimensions i + 4m..] */
+            for (int j = 0; j < 4; j++)
+                for (int m = 0; m < 4; m++) a[j][m] = vdupq_n_f32(0);
+            const uint16_t *v = values + (int64_t) b0 * headDim + i;
+            for (int r = b0; r < b0 + n; r++, v += headDim) {
+                __builtin_prefetch(v + ahead, 0, 3);
+                float32x4_t vv[4] = {F16X4(v), F16X4(v + 4), F16X4(v + 8), F16X4(v + 12)};
+                for (int j = 0; j < 4; j++) {
+                    float32x4_t wj = vdupq_n_f32(w[4 * r + j]);
+                    for (int m = 0; m < 4; m++) a[j][m] = vfmaq_f32(a[j][m], vv[m], wj);
+                }
+            }
+            for (int j = 0; j < 4; j++)
+                for (int m = 0; m < 4; m++) {
+                    float *o = sums + j * headDim + i + 4 * m;
+                    vst1q_f32(o, vaddq_f32(vld1q_f32(o), a[j][m]));
+                }
+        }
+    }
+}
 #endif
 
 /* ---- dispatch and the exported API ---------------------------------------------------------------------- */
@@ -742,13 +796,15 @@ void bitnet_cpu_i8_rows(int isa, const int8_t *m, const float *scales, int cols,
 /*
  * Attention over an f16 KV cache (layout above attn_scores_c): scores[j * stride + r] = scale * sum_d key[r][d] * q[4d
  * + j] for the rows [0, rows) of a run of blocks of bs positions, and sums[j * headDim + d] += sum_r w[4r + j] *
- * value[r][d]. The AVX-512 set uses the AVX2 code (its cost is the f16 conversion and the fmas, not the width). The
- * vector code needs bs % 16 == 0 and headDim % 16 == 0 (bitnet_cpu_attn_supports says whether it runs); otherwise
+ * value[r][d]. The AVX-512 set uses the AVX2 code (its cost is the f16 conversion and the fmas, not the width), the
+ * NEON set its own. The vector code needs bs % 16 == 0 and headDim % 16 == 0 (bitnet_cpu_attn_supports says whether it runs); otherwise
  * these run in plain C, much slower than the Java backend's Vector API kernel, which callers use instead.
  */
 int bitnet_cpu_attn_supports(int isa, int bs, int headDim) {
 #if defined(__x86_64__)
-    return isa != 2 && bs % 16 == 0 && headDim % 16 == 0;
+    return (isa == 0 || isa == 1) && bs % 16 == 0 && headDim % 16 == 0;
+#elif defined(__aarch64__)
+    return isa == 3 && bs % 16 == 0 && headDim % 16 == 0;
 #else
     return 0;
 #endif
@@ -761,6 +817,11 @@ void bitnet_cpu_attn_scores(int isa, const uint16_t *keys, int bs, int rows, con
         attn_scores_avx2(keys, bs, rows, q, headDim, scale, scores, stride);
         return;
     }
+#elif defined(__aarch64__)
+    if (bitnet_cpu_attn_supports(isa, bs, headDim)) {
+        attn_scores_neon(keys, bs, rows, q, headDim, scale, scores, stride);
+        return;
+    }
 #endif
     attn_scores_c(keys, bs, rows, q, headDim, scale, scores, stride);
 }
@@ -769,6 +830,11 @@ void bitnet_cpu_attn_sums(int isa, const uint16_t *values, int bs, int rows, con
 #if defined(__x86_64__)
     if (bitnet_cpu_attn_supports(isa, bs, headDim)) {
         attn_sums_avx2(values, bs, rows, w, headDim, sums);
+        return;
+    }
+#elif defined(__aarch64__)
+    if (bitnet_cpu_attn_supports(isa, bs, headDim)) {
+        attn_sums_neon(values, bs, rows, w, headDim, sums);
         return;
     }
 #endif

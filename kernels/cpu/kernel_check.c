@@ -5,7 +5,8 @@
  * - ternary rows bit for bit (both compute the same int32 sum and the same float expression), odd shapes, 1 to 6
  *   tokens (around the 4-token tile), row ranges that start inside a row group, extreme activations;
  * - f16 and int8 LM-head rows against a double-precision sum, and bit for bit alone against batched and whole range
- *   against split (a token's logits must not depend on the batch or on the rows a worker got).
+ *   against split (a token's logits must not depend on the batch or on the rows a worker got);
+ * - attention's block products over an f16 KV cache bit for bit (every score and sum the same fma chain as in C).
  * Prints one line per set and "N passed, M failed"; exits 1 on a failure.
  */
 #include <math.h>
@@ -25,6 +26,10 @@ void bitnet_cpu_f16_rows(int isa, const uint16_t *e, int cols, int from, int to,
                          int outStride);
 void bitnet_cpu_i8_rows(int isa, const int8_t *m, const float *scales, int cols, int from, int to, const float *x,
                         int n, float *out, int outStride);
+int bitnet_cpu_attn_supports(int isa, int bs, int headDim);
+void bitnet_cpu_attn_scores(int isa, const uint16_t *keys, int bs, int rows, const float *q, int headDim, float scale,
+                            float *scores, int stride);
+void bitnet_cpu_attn_sums(int isa, const uint16_t *values, int bs, int rows, const float *w, int headDim, float *sums);
 
 #define ISAS 4
 #define PLAIN_C 2
@@ -151,6 +156,42 @@ static void check_head(int isa, int int8, int rows, int cols, int n) {
     free(split);
 }
 
+/* Attention scores and value sums over `rows` positions in blocks of bs, against plain C, bit for bit. */
+static void check_attention(int isa, int bs, int rows, int headDim) {
+    int blocks = (rows + bs - 1) / bs;
+    size_t halves = (size_t) blocks * bs * headDim;
+    uint16_t *keys = malloc(halves * 2), *values = malloc(halves * 2);
+    for (size_t i = 0; i < halves; i++) {
+        keys[i] = (uint16_t) ((next() & 0x8000) | ((8 + next() % 14) << 10) | (next() & 1023));
+        values[i] = (uint16_t) ((next() & 0x8000) | ((8 + next() % 14) << 10) | (next() & 1023));
+    }
+    float *q = malloc((size_t) 4 * headDim * sizeof(float)), *w = malloc((size_t) 4 * rows * sizeof(float));
+    for (int i = 0; i < 4 * headDim; i++) q[i] = ((float) (next() % 2001) - 1000.0f) / 500.0f;
+    for (int i = 0; i < 4 * rows; i++) w[i] = (float) (next() % 1000) / 1000.0f;
+    int stride = rows + 3;
+    float *scores[2], *sums[2];
+    int sets[2] = {isa, PLAIN_C};
+    for (int s = 0; s < 2; s++) {
+        scores[s] = calloc((size_t) 4 * stride, sizeof(float));
+        sums[s] = malloc((size_t) 4 * headDim * sizeof(float));
+        for (int i = 0; i < 4 * headDim; i++) sums[s][i] = 0.25f * (float) i;   /* sums add to what is there */
+        bitnet_cpu_attn_scores(sets[s], keys, bs, rows, q, headDim, 0.125f, scores[s], stride);
+        bitnet_cpu_attn_sums(sets[s], values, bs, rows, w, headDim, sums[s]);
+    }
+    expect(memcmp(scores[0], scores[1], (size_t) 4 * stride * sizeof(float)) == 0, "attention scores differ from plain C",
+           isa, bs, rows, headDim);
+    expect(memcmp(sums[0], sums[1], (size_t) 4 * headDim * sizeof(float)) == 0, "attention sums differ from plain C",
+           isa, bs, rows, headDim);
+    for (int s = 0; s < 2; s++) {
+        free(scores[s]);
+        free(sums[s]);
+    }
+    free(keys);
+    free(values);
+    free(q);
+    free(w);
+}
+
 int main(void) {
     static const int shapes[][2] = {{1, 64}, {5, 130}, {9, 256}, {37, 2560}, {13, 1000}, {8, 6912}};
     for (int isa = 0; isa < ISAS; isa++) {
@@ -168,6 +209,11 @@ int main(void) {
                 check_head(isa, 0, rows + 33, cols, n);
                 check_head(isa, 1, rows + 33, cols, n);
             }
+        }
+        static const int attention[][3] = {{16, 5, 64}, {16, 16, 128}, {16, 37, 64}, {32, 64, 128}, {16, 100, 32}};
+        for (size_t a = 0; a < sizeof attention / sizeof attention[0]; a++) {
+            int bs = attention[a][0], rows = attention[a][1], headDim = attention[a][2];
+            if (isa != PLAIN_C && bitnet_cpu_attn_supports(isa, bs, headDim)) check_attention(isa, bs, rows, headDim);
         }
         printf("%s: %d checks\n", bitnet_cpu_isa_name(isa), passed + failed - before);
     }
