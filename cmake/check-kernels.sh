@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The C-level check of libbitnet_cpu's kernel sets (kernels/cpu/kernel_check.c: every set the build runs against the
-# plain C set) in every build this machine can run: native; the AVX-512 set emulated through SIMDe (x86-64, where
-# SIMDe's headers are); the NEON set for aarch64 under QEMU's user-mode emulation (where aarch64-linux-gnu-gcc and
-# qemu-aarch64 are: Debian's gcc-aarch64-linux-gnu, libc6-dev-arm64-cross, qemu-user). No Java: the Java tests cover
-# the sets this CPU runs; this reaches the others. Exits 1 on a failure; a missing cross tool only skips its build,
-# except where BITNET_REQUIRE_NEON_CHECK is set (ci/test.sh, once it has installed them).
+# plain C set) in every build this machine can run: native, with gcc and (where it is installed; macOS has only
+# clang) with clang; the AVX-512 set emulated through SIMDe (x86-64, where SIMDe's headers are); the NEON set for
+# aarch64 under QEMU's user-mode emulation (where aarch64-linux-gnu-gcc and qemu-aarch64 are: Debian's
+# gcc-aarch64-linux-gnu, libc6-dev-arm64-cross, qemu-user). No Java: the Java tests cover the sets this CPU runs;
+# this reaches the others. Exits 1 on a failure; a missing compiler or emulator only skips its build, except where
+# BITNET_REQUIRE_NEON_CHECK is set (ci/test.sh, once it has installed the cross tools).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 src=("$root/kernels/cpu/kernel_check.c" "$root/kernels/cpu/bitnet_cpu.c")
@@ -16,6 +17,17 @@ cc=$(command -v cc || command -v gcc)
 echo "== kernel check: native ($(uname -m))"
 "$cc" "${flags[@]}" -o "$work/native" "${src[@]}" -lm
 "$work/native"
+
+if command -v clang >/dev/null; then   # the library must build with either compiler (macOS has only clang)
+  echo "== kernel check: native, built with clang"
+  clang "${flags[@]}" -o "$work/clang" "${src[@]}" -lm
+  "$work/clang"
+  if [ -d /usr/aarch64-linux-gnu ]; then
+    echo "== kernel check: aarch64 with clang (compiles; the NEON set needs a dot-product target there)"
+    clang --target=aarch64-linux-gnu --sysroot=/usr/aarch64-linux-gnu "${flags[@]}" -c -o "$work/clang-aarch64.o" \
+      "$root/kernels/cpu/bitnet_cpu.c"
+  fi
+fi
 
 if [ "$(uname -m)" = x86_64 ] && echo '#include <simde/x86/avx512.h>' | "$cc" -E -x c - >/dev/null 2>&1; then
   echo "== kernel check: AVX-512 emulated through SIMDe"

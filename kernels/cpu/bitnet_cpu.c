@@ -544,10 +544,19 @@ DEFINE_HEAD_SET(avx512, AVX512, V512, F16_LOAD16, I8_LOAD16)
 
 /* ---- ARM NEON with the dot-product extension (ARMv8.2+: Apple M1 and later, Graviton 2 and later) ---------- */
 
-#if defined(__aarch64__)
+/* Built where the compiler can target sdot in these functions alone: GCC (its arm_neon.h declares the intrinsic
+ * for functions that ask for the architecture), or a target that has it anyway (Apple silicon's default); older
+ * clangs declare it only for a whole dot-product target, and a -march for the whole file would let the compiler use
+ * ARMv8.2 instructions in the plain C code too, which must run on any ARMv8 CPU. Elsewhere isa 3 is plain C. */
+#if defined(__aarch64__) && (defined(__ARM_FEATURE_DOTPROD) || !defined(__clang__))
+#define BITNET_NEON 1
 #include <arm_neon.h>
 
-#define NEON __attribute__((target("arch=armv8.2-a+dotprod")))
+#if defined(__ARM_FEATURE_DOTPROD)
+#define NEON /* the compiler's target has it already */
+#else
+#define NEON __attribute__((target("arch=armv8.2-a+dotprod"))) /* GCC's arm_neon.h wants the architecture named */
+#endif
 
 /*
  * V = 16: a block is 64 columns in 16 bytes, group g = (p >> 2g) & 3, codes c in {0, 1, 2}. sdot multiplies signed
@@ -694,14 +703,14 @@ static const struct kernel_set SETS[] = {
     {"c", 32, 1, ternary_rows_c, f16_rows_c, i8_rows_c},
 #endif
     {"c", 32, 1, ternary_rows_c, f16_rows_c, i8_rows_c},
-#if defined(__aarch64__)
+#if defined(BITNET_NEON)
     {"neon-dotprod", 16, 4, ternary_rows_neon, f16_rows_neon, i8_rows_neon},
 #else
     {"c", 32, 1, ternary_rows_c, f16_rows_c, i8_rows_c},
 #endif
 };
 
-#if defined(__aarch64__)
+#if defined(BITNET_NEON)
 #if defined(__linux__)
 #include <sys/auxv.h>
 #ifndef HWCAP_ASIMDDP
@@ -721,16 +730,25 @@ static int neon_dotprod(void) {
 #endif
 #endif
 
+#if defined(__x86_64__)
+#include <cpuid.h>
+/* F16C from CPUID leaf 1 (ECX bit 29): clang's __builtin_cpu_supports does not know "f16c" */
+static int cpu_has_f16c(void) {
+    unsigned a, b, c, d;
+    return __get_cpuid(1, &a, &b, &c, &d) && (c >> 29 & 1);
+}
+#endif
+
 /* 1 if this CPU can run kernel set isa. */
 int bitnet_cpu_supports(int isa) {
     if (isa == 2) return 1;
     if (isa < 0 || isa > 3) return 0;
-#if defined(__aarch64__)
+#if defined(BITNET_NEON)
     return isa == 3 && neon_dotprod();
 #elif defined(__x86_64__)
     if (isa == 3) return 0;
     __builtin_cpu_init();
-    int avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c");
+    int avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && cpu_has_f16c();
     if (isa == 1) return avx2;
 #if defined(BITNET_EMULATE_AVX512)
     return avx2;
@@ -803,7 +821,7 @@ void bitnet_cpu_i8_rows(int isa, const int8_t *m, const float *scales, int cols,
 int bitnet_cpu_attn_supports(int isa, int bs, int headDim) {
 #if defined(__x86_64__)
     return (isa == 0 || isa == 1) && bs % 16 == 0 && headDim % 16 == 0;
-#elif defined(__aarch64__)
+#elif defined(BITNET_NEON)
     return isa == 3 && bs % 16 == 0 && headDim % 16 == 0;
 #else
     return 0;
@@ -817,7 +835,7 @@ void bitnet_cpu_attn_scores(int isa, const uint16_t *keys, int bs, int rows, con
         attn_scores_avx2(keys, bs, rows, q, headDim, scale, scores, stride);
         return;
     }
-#elif defined(__aarch64__)
+#elif defined(BITNET_NEON)
     if (bitnet_cpu_attn_supports(isa, bs, headDim)) {
         attn_scores_neon(keys, bs, rows, q, headDim, scale, scores, stride);
         return;
@@ -832,7 +850,7 @@ void bitnet_cpu_attn_sums(int isa, const uint16_t *values, int bs, int rows, con
         attn_sums_avx2(values, bs, rows, w, headDim, sums);
         return;
     }
-#elif defined(__aarch64__)
+#elif defined(BITNET_NEON)
     if (bitnet_cpu_attn_supports(isa, bs, headDim)) {
         attn_sums_neon(values, bs, rows, w, headDim, sums);
         return;
