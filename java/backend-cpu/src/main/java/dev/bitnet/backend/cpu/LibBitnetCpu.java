@@ -59,7 +59,8 @@ final class LibBitnetCpu {
             TERNARY_ROWS = LOADED.ternaryRows, F16_ROWS = LOADED.f16Rows, I8_ROWS = LOADED.i8Rows,
             ATTN_SUPPORTS = LOADED.attnSupports, ATTN_SCORES = LOADED.attnScores, ATTN_SUMS = LOADED.attnSums;
 
-    private record Loaded(MethodHandle supports, MethodHandle blockCols, MethodHandle packedBytes, MethodHandle pack,
+    private record Loaded(MethodHandle supports, MethodHandle isaName, MethodHandle blockCols, MethodHandle packedBytes,
+                          MethodHandle pack,
                           MethodHandle ternaryRows, MethodHandle f16Rows, MethodHandle i8Rows,
                           MethodHandle attnSupports, MethodHandle attnScores, MethodHandle attnSums, String failure) {
     }
@@ -82,6 +83,16 @@ final class LibBitnetCpu {
             throw rethrow(t);
         }
         return out;
+    }
+
+    /** The library's own name of kernel set {@code isa} (its label, unless the two sides disagree on the numbers). */
+    static String isaName(Isa isa) {
+        try {
+            MemorySegment name = (MemorySegment) LOADED.isaName.invokeExact(isa.number);
+            return name.reinterpret(64).getString(0);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
     }
 
     static int blockCols(Isa isa) {
@@ -197,6 +208,7 @@ final class LibBitnetCpu {
             SymbolLookup lib = SymbolLookup.libraryLookup(path, Arena.global());
             Linker.Option critical = Linker.Option.critical(true); // short calls; lets them read heap arrays in place
             MethodHandle supports = linker.downcallHandle(find(lib, "bitnet_cpu_supports"), FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+            MethodHandle isaName = linker.downcallHandle(find(lib, "bitnet_cpu_isa_name"), FunctionDescriptor.of(ADDRESS, JAVA_INT));
             MethodHandle blockCols = linker.downcallHandle(find(lib, "bitnet_cpu_block_cols"), FunctionDescriptor.of(JAVA_INT, JAVA_INT));
             MethodHandle packedBytes = linker.downcallHandle(find(lib, "bitnet_cpu_packed_bytes"),
                     FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT));
@@ -218,14 +230,15 @@ final class LibBitnetCpu {
                             JAVA_INT), critical);
             MethodHandle attnSums = linker.downcallHandle(find(lib, "bitnet_cpu_attn_sums"),
                     FunctionDescriptor.ofVoid(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS), critical);
-            return new Loaded(supports, blockCols, packedBytes, pack, ternary, f16, i8, attnSupports, attnScores, attnSums, null);
+            return new Loaded(supports, isaName, blockCols, packedBytes, pack, ternary, f16, i8, attnSupports, attnScores,
+                    attnSums, null);
         } catch (IOException | RuntimeException | LinkageError e) {
             return failed("libbitnet_cpu could not be loaded: " + e.getMessage());
         }
     }
 
     private static Loaded failed(String why) {
-        return new Loaded(null, null, null, null, null, null, null, null, null, null, why);
+        return new Loaded(null, null, null, null, null, null, null, null, null, null, null, why);
     }
 
     private static MemorySegment find(SymbolLookup lib, String name) {

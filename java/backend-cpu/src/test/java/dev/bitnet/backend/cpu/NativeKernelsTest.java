@@ -54,6 +54,11 @@ class NativeKernelsTest {
     }
 
     @Test
+    void javaAndTheLibraryNumberTheKernelSetsAlike() {
+        for (LibBitnetCpu.Isa isa : LibBitnetCpu.supported()) assertEquals(isa.label, LibBitnetCpu.isaName(isa), isa.name());
+    }
+
+    @Test
     void ternaryRowsMatchTheVectorKernelBitForBit() {
         int[][] shapes = {{3, 128}, {5, 256}, {7, 384}, {4, 1152}, {2, 100}, {9, 2560}, {3, 6912}, {1, 1}, {3, 8200}};
         SplittableRandom rnd = new SplittableRandom(1);
