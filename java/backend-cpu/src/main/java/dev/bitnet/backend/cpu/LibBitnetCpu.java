@@ -60,8 +60,7 @@ final class LibBitnetCpu {
             ATTN_SUPPORTS = LOADED.attnSupports, ATTN_SCORES = LOADED.attnScores, ATTN_SUMS = LOADED.attnSums;
 
     private record Loaded(MethodHandle supports, MethodHandle isaName, MethodHandle blockCols, MethodHandle packedBytes,
-                          MethodHandle pack,
-                          MethodHandle ternaryRows, MethodHandle f16Rows, MethodHandle i8Rows,
+                          MethodHandle pack, MethodHandle ternaryRows, MethodHandle f16Rows, MethodHandle i8Rows,
                           MethodHandle attnSupports, MethodHandle attnScores, MethodHandle attnSums, String failure) {
     }
 
