@@ -176,12 +176,22 @@ static void attn_sums_c(const uint16_t *values, int bs, int rows, const float *w
  * LOADW(row, c) gives columns c..c+W-1 of a row as f32, SCALAR(row, c) one column.
  */
 #define HEAD_ACCUMULATORS 8
+/* Accumulator k is row k / T against state k % T. They are named, a0..a7, not an array: GCC (aarch64) kept an array
+ * of them on the stack, a store per fma group in the loop. Unused ones (k >= R * T) are dropped by the compiler. */
+#define HEAD_STEP(VEC, LOADW, k)                                                                                      \
+    if ((k) < R * T) a##k = VEC##_FMADD(LOADW(rows + (int64_t) ((k) / T) * cols, c), xs[(k) % T], a##k)
+#define HEAD_FINISH(VEC, SCALAR, k)                                                                                   \
+    if ((k) < R * T) {                                                                                                \
+        const int i = (k) / T, t = (k) % T;                                                                           \
+        float sum = VEC##_HSUM(a##k);                                                                                 \
+        for (int col = c; col < cols; col++) sum += SCALAR(rows + (int64_t) i * cols, col) * x[(int64_t) t * cols + col]; \
+        sums[k] = sum;                                                                                                \
+    }
 #define DEFINE_HEAD_TILE(NAME, ATTR, TYPE, VEC, LOADW, SCALAR)                                                        \
     ATTR static inline __attribute__((always_inline)) void NAME(const TYPE *rows, int cols, const float *x, int R,    \
                                                                 int T, float *sums) {                                \
         const int W = VEC##_LANES;                                                                                    \
-        VEC##_TYPE a[HEAD_ACCUMULATORS]; /* a[i * T + t]: row i, state t */                                           \
-        for (int j = 0; j < R * T; j++) a[j] = VEC##_ZERO();                                                          \
+        VEC##_TYPE a0 = VEC##_ZERO(), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;                  \
         int c = 0;                                                                                                    \
         /* the R rows after these (contiguous), a slice per chunk: R short streams alone stall the prefetchers */     \
         const char *next = (const char *) (rows + (int64_t) R * cols);                                                \
@@ -190,17 +200,13 @@ static void attn_sums_c(const uint16_t *values, int bs, int rows, const float *w
                 __builtin_prefetch(next + b, 0, 2); /* into L2, as prefetcht1 */                                      \
             VEC##_TYPE xs[HEAD_ACCUMULATORS];                                                                         \
             for (int t = 0; t < T; t++) xs[t] = VEC##_LOADU(x + (int64_t) t * cols + c);                              \
-            for (int i = 0; i < R; i++) {                                                                             \
-                VEC##_TYPE w = LOADW(rows + (int64_t) i * cols, c);                                                   \
-                for (int t = 0; t < T; t++) a[i * T + t] = VEC##_FMADD(w, xs[t], a[i * T + t]);                       \
-            }                                                                                                         \
+            /* row k / T's chunk is loaded (and converted) once: the T steps of a row repeat the same load */          \
+            HEAD_STEP(VEC, LOADW, 0); HEAD_STEP(VEC, LOADW, 1); HEAD_STEP(VEC, LOADW, 2); HEAD_STEP(VEC, LOADW, 3);   \
+            HEAD_STEP(VEC, LOADW, 4); HEAD_STEP(VEC, LOADW, 5); HEAD_STEP(VEC, LOADW, 6); HEAD_STEP(VEC, LOADW, 7);   \
         }                                                                                                             \
-        for (int i = 0; i < R; i++)                                                                                   \
-            for (int t = 0; t < T; t++) {                                                                             \
-                float sum = VEC##_HSUM(a[i * T + t]);                                                                 \
-                for (int k = c; k < cols; k++) sum += SCALAR(rows + (int64_t) i * cols, k) * x[(int64_t) t * cols + k]; \
-                sums[i * T + t] = sum;                                                                                \
-            }                                                                                                         \
+        HEAD_FINISH(VEC, SCALAR, 0) HEAD_FINISH(VEC, SCALAR, 1) HEAD_FINISH(VEC, SCALAR, 2)                           \
+        HEAD_FINISH(VEC, SCALAR, 3) HEAD_FINISH(VEC, SCALAR, 4) HEAD_FINISH(VEC, SCALAR, 5)                           \
+        HEAD_FINISH(VEC, SCALAR, 6) HEAD_FINISH(VEC, SCALAR, 7)                                                       \
     }
 #define F16_SCALAR(row, c) half_to_float((row)[c])
 #define I8_SCALAR(row, c) ((float) (row)[c])
@@ -623,28 +629,37 @@ NEON static inline float32x4_t i8_load4(const int8_t *p) {
 DEFINE_HEAD_SET(neon, NEON, V128, F16_LOAD4, I8_LOAD4)
 
 /* attn_scores_c and attn_sums_c for bs % 16 == 0 and headDim % 16 == 0, as the AVX2 ones: 16 rows (or dimensions) x
- * 4 heads in 16 accumulators, each the C code's fma chain in its order (the same bits); the next block prefetched. */
+ * 4 heads in 16 accumulators, each the C code's fma chain in its order (the same bits); the next block prefetched.
+ * The accumulators are named (A##0..A##3 of head j in hj0..hj3): in an array GCC kept them on the stack. */
 #define F16X4(p) vcvt_f32_f16(vreinterpret_f16_u16(vld1_u16(p)))
+#define NEON_FMA4(A, v0, v1, v2, v3, s)                                                                               \
+    do {                                                                                                              \
+        float32x4_t s_ = (s);                                                                                         \
+        A##0 = vfmaq_f32(A##0, v0, s_); A##1 = vfmaq_f32(A##1, v1, s_);                                               \
+        A##2 = vfmaq_f32(A##2, v2, s_); A##3 = vfmaq_f32(A##3, v3, s_);                                               \
+    } while (0)
+#define NEON_ZERO16 float32x4_t h00 = vdupq_n_f32(0), h01 = h00, h02 = h00, h03 = h00, h10 = h00, h11 = h00, h12 = h00, \
+        h13 = h00, h20 = h00, h21 = h00, h22 = h00, h23 = h00, h30 = h00, h31 = h00, h32 = h00, h33 = h00
 NEON static void attn_scores_neon(const uint16_t *keys, int bs, int rows, const float *q, int headDim, float scale,
                                   float *scores, int stride) {
     const int64_t ahead = (int64_t) bs * headDim;
+    const float32x4_t sc = vdupq_n_f32(scale);
     for (int r0 = 0; r0 < rows; r0 += 16) {
         const uint16_t *k = keys + (int64_t) (r0 / bs) * bs * headDim + r0 % bs;
-        float32x4_t a[4][4]; /* [head][rows 4i..4i+3] */
-        for (int j = 0; j < 4; j++)
-            for (int i = 0; i < 4; i++) a[j][i] = vdupq_n_f32(0);
+        NEON_ZERO16;
         for (int d = 0; d < headDim; d++, k += bs) {
             __builtin_prefetch(k + ahead, 0, 3);
-            float32x4_t kv[4] = {F16X4(k), F16X4(k + 4), F16X4(k + 8), F16X4(k + 12)};
-            for (int j = 0; j < 4; j++) {
-                float32x4_t qj = vdupq_n_f32(q[4 * d + j]);
-                for (int i = 0; i < 4; i++) a[j][i] = vfmaq_f32(a[j][i], kv[i], qj);
-            }
+            float32x4_t k0 = F16X4(k), k1 = F16X4(k + 4), k2 = F16X4(k + 8), k3 = F16X4(k + 12);
+            NEON_FMA4(h0, k0, k1, k2, k3, vdupq_n_f32(q[4 * d]));
+            NEON_FMA4(h1, k0, k1, k2, k3, vdupq_n_f32(q[4 * d + 1]));
+            NEON_FMA4(h2, k0, k1, k2, k3, vdupq_n_f32(q[4 * d + 2]));
+            NEON_FMA4(h3, k0, k1, k2, k3, vdupq_n_f32(q[4 * d + 3]));
         }
+        float32x4_t out[16] = {h00, h01, h02, h03, h10, h11, h12, h13, h20, h21, h22, h23, h30, h31, h32, h33};
         int n = rows - r0 < 16 ? rows - r0 : 16;
         for (int j = 0; j < 4; j++) {
             float row[16];
-            for (int i = 0; i < 4; i++) vst1q_f32(row + 4 * i, vmulq_f32(a[j][i], vdupq_n_f32(scale)));
+            for (int i = 0; i < 4; i++) vst1q_f32(row + 4 * i, vmulq_f32(out[4 * j + i], sc));
             memcpy(scores + (int64_t) j * stride + r0, row, sizeof(float) * n);
         }
     }
@@ -655,22 +670,21 @@ NEON static void attn_sums_neon(const uint16_t *values, int bs, int rows, const 
     for (int b0 = 0; b0 < rows; b0 += bs) {
         int n = rows - b0 < bs ? rows - b0 : bs;
         for (int i = 0; i < headDim; i += 16) {
-            float32x4_t a[4][4]; /* [head][dimensions i + 4m..] */
-            for (int j = 0; j < 4; j++)
-                for (int m = 0; m < 4; m++) a[j][m] = vdupq_n_f32(0);
+            NEON_ZERO16;
             const uint16_t *v = values + (int64_t) b0 * headDim + i;
             for (int r = b0; r < b0 + n; r++, v += headDim) {
                 __builtin_prefetch(v + ahead, 0, 3);
-                float32x4_t vv[4] = {F16X4(v), F16X4(v + 4), F16X4(v + 8), F16X4(v + 12)};
-                for (int j = 0; j < 4; j++) {
-                    float32x4_t wj = vdupq_n_f32(w[4 * r + j]);
-                    for (int m = 0; m < 4; m++) a[j][m] = vfmaq_f32(a[j][m], vv[m], wj);
-                }
+                float32x4_t v0 = F16X4(v), v1 = F16X4(v + 4), v2 = F16X4(v + 8), v3 = F16X4(v + 12);
+                NEON_FMA4(h0, v0, v1, v2, v3, vdupq_n_f32(w[4 * r]));
+                NEON_FMA4(h1, v0, v1, v2, v3, vdupq_n_f32(w[4 * r + 1]));
+                NEON_FMA4(h2, v0, v1, v2, v3, vdupq_n_f32(w[4 * r + 2]));
+                NEON_FMA4(h3, v0, v1, v2, v3, vdupq_n_f32(w[4 * r + 3]));
             }
+            float32x4_t acc[16] = {h00, h01, h02, h03, h10, h11, h12, h13, h20, h21, h22, h23, h30, h31, h32, h33};
             for (int j = 0; j < 4; j++)
                 for (int m = 0; m < 4; m++) {
                     float *o = sums + j * headDim + i + 4 * m;
-                    vst1q_f32(o, vaddq_f32(vld1q_f32(o), a[j][m]));
+                    vst1q_f32(o, vaddq_f32(vld1q_f32(o), acc[4 * j + m]));
                 }
         }
     }
