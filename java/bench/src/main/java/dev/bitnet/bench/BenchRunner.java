@@ -30,7 +30,8 @@ import java.util.function.Consumer;
  * that context; its rate counts the tokens of all sequences.
  */
 public final class BenchRunner {
-    private static final int BLOCK_SIZE = 16;
+    /** Positions per KV-cache block in the runs of this package. */
+    static final int BLOCK_SIZE = 16;
     /** Decode steps compared teacher-forced (each backend keeps that many rows of logits: 16 MB for 2B4T). */
     public static final int FORCED_STEPS = 32;
 
@@ -199,7 +200,7 @@ public final class BenchRunner {
     }
 
     /** Feeds {@code prompt} at positions {@code at..} in steps of {@code chunk} tokens. */
-    private static void prefill(Transformer t, int chunk, KvCache cache, int[] prompt, int at, int[] table, float[] logits) {
+    static void prefill(Transformer t, int chunk, KvCache cache, int[] prompt, int at, int[] table, float[] logits) {
         for (int start = 0; start < prompt.length; start += chunk) {
             int end = Math.min(prompt.length, start + chunk);
             ForwardBatch b = ForwardBatch.single(java.util.Arrays.copyOfRange(prompt, start, end), at + start, table, BLOCK_SIZE);

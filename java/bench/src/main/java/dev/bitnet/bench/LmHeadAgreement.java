@@ -36,8 +36,6 @@ import java.util.List;
  */
 public record LmHeadAgreement(String backend, int prompts, int steps, int sameTop, double meanKl, double maxKl,
                               double maxLogitDelta) {
-    private static final int BLOCK_SIZE = 16;
-
     /** Share of the steps with the same greedy token (1 when nothing was compared). */
     public double sameTopShare() {
         return steps == 0 ? 1 : (double) sameTop / steps;
@@ -67,10 +65,10 @@ public record LmHeadAgreement(String backend, int prompts, int steps, int sameTo
             try (Backend backend = Backends.create(selector, threads)) {
                 ModelWeights w = ModelLoader.load(file, c, backend, LmHeadType.F16);
                 Tensor q8 = ModelLoader.loadQ8LmHead(file, backend);
-                int blocks = (longest + BLOCK_SIZE - 1) / BLOCK_SIZE;
+                int blocks = (longest + BenchRunner.BLOCK_SIZE - 1) / BenchRunner.BLOCK_SIZE;
                 int[] table = new int[blocks];
                 Arrays.setAll(table, i -> i);
-                KvCacheSpec spec = new KvCacheSpec(c.layers(), c.kvHeads(), c.headDim(), BLOCK_SIZE, blocks, KvType.F16);
+                KvCacheSpec spec = new KvCacheSpec(c.layers(), c.kvHeads(), c.headDim(), BenchRunner.BLOCK_SIZE, blocks, KvType.F16);
                 try (KvCache cache = backend.allocKvCache(spec)) {
                     int chunk = Math.min(128, longest);
                     Transformer t = new Transformer(c, backend, w, chunk);
@@ -78,10 +76,7 @@ public record LmHeadAgreement(String backend, int prompts, int steps, int sameTo
                     int same = 0;
                     double klSum = 0, klMax = 0, delta = 0;
                     for (int[] prompt : prompts) {
-                        for (int start = 0; start < prompt.length; start += chunk) {   // from position 0: the cache is reused
-                            int[] part = Arrays.copyOfRange(prompt, start, Math.min(prompt.length, start + chunk));
-                            t.forward(ForwardBatch.single(part, start, table, BLOCK_SIZE), cache, exact);
-                        }
+                        BenchRunner.prefill(t, chunk, cache, prompt, 0, table, exact);   // from position 0: the cache is reused
                         t.logitsWith(q8, quantised);
                         for (int s = 0, pos = prompt.length; s < stepsPerPrompt; s++, pos++) {
                             int next = ScalarMath.argmax(exact, 0, exact.length);
@@ -91,7 +86,7 @@ public record LmHeadAgreement(String backend, int prompts, int steps, int sameTo
                             klMax = Math.max(klMax, kl);
                             for (int v = 0; v < exact.length; v++) delta = Math.max(delta, Math.abs(quantised[v] - exact[v]));
                             if (s + 1 < stepsPerPrompt) {
-                                t.forward(ForwardBatch.single(new int[]{next}, pos, table, BLOCK_SIZE), cache, exact);
+                                t.forward(ForwardBatch.single(new int[]{next}, pos, table, BenchRunner.BLOCK_SIZE), cache, exact);
                                 t.logitsWith(q8, quantised);
                             }
                         }
