@@ -50,13 +50,7 @@ public record LmHeadAgreement(String backend, int prompts, int steps, int sameTo
         if (stepsPerPrompt < 1) throw new BitNetException("steps per prompt must be >= 1, not " + stepsPerPrompt);
         try (GgufFile file = GgufFile.open(model)) {
             ModelConfig c = ModelLoader.readConfig(file, null);
-            for (int[] prompt : prompts) {
-                for (int id : prompt) {
-                    if (id < 0 || id >= c.vocabSize()) {
-                        throw new BitNetException("token id " + id + " is outside the vocabulary (0.." + (c.vocabSize() - 1) + ")");
-                    }
-                }
-            }
+            for (int[] prompt : prompts) c.requireTokenIds(prompt);
             int longest = prompts.stream().mapToInt(p -> p.length).max().orElseThrow() + stepsPerPrompt;
             if (longest > c.contextLength()) {
                 throw new BitNetException("the longest prompt plus " + stepsPerPrompt + " steps is " + longest

@@ -65,10 +65,7 @@ public final class Session implements AutoCloseable {
     public GenerationResult generate(int[] promptIds, GenerationParams params, TokenListener listener) {
         int[] input = pending >= 0 ? prepend(pending, promptIds) : promptIds.clone();
         if (input.length == 0) throw new BitNetException("the prompt is empty");
-        int vocab = model.config().vocabSize();
-        for (int id : input) {
-            if (id < 0 || id >= vocab) throw new BitNetException("token id " + id + " is outside the vocabulary (0.." + (vocab - 1) + ")");
-        }
+        model.config().requireTokenIds(input);
         if (fed + input.length > contextLength) {
             throw new BitNetException("the prompt (" + input.length + " tokens) does not fit in the context: "
                     + contextLength + " tokens, " + fed + " already used");

@@ -32,4 +32,13 @@ public record ModelConfig(String architecture, int dim, int layers, int heads, i
         return new ModelConfig(architecture, dim, layers, heads, kvHeads, headDim, ffnDim, vocabSize, n,
                 ropeTheta, rmsEps, activation);
     }
+
+    /** Throws a {@link dev.bitnet.api.BitNetException} naming the first id outside the vocabulary. */
+    public void requireTokenIds(int[] ids) {
+        for (int id : ids) {
+            if (id < 0 || id >= vocabSize) {
+                throw new dev.bitnet.api.BitNetException("token id " + id + " is outside the vocabulary (0.." + (vocabSize - 1) + ")");
+            }
+        }
+    }
 }
