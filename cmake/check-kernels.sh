@@ -17,6 +17,8 @@ cc=$(command -v cc || command -v gcc)
 echo "== kernel check: native ($(uname -m))"
 "$cc" "${flags[@]}" -o "$work/native" "${src[@]}" -lm
 "$work/native"
+echo "== kernel speed tool (cmake/kernel-speed.sh): builds"
+"$cc" "${flags[@]}" -o "$work/speed" "$root/kernels/cpu/kernel_speed.c" "$root/kernels/cpu/bitnet_cpu.c" -lm -lpthread
 
 if command -v clang >/dev/null; then   # the library must build with either compiler (macOS has only clang)
   echo "== kernel check: native, built with clang"
@@ -39,6 +41,7 @@ if command -v aarch64-linux-gnu-gcc >/dev/null && command -v qemu-aarch64 >/dev/
   echo "== kernel check: aarch64 (NEON) under qemu-aarch64"
   aarch64-linux-gnu-gcc "${flags[@]}" -static -o "$work/aarch64" "${src[@]}" -lm
   qemu-aarch64 -cpu max "$work/aarch64"
+  aarch64-linux-gnu-gcc "${flags[@]}" -c -o "$work/speed-aarch64.o" "$root/kernels/cpu/kernel_speed.c"
 elif [ -n "${BITNET_REQUIRE_NEON_CHECK:-}" ]; then
   echo "check-kernels.sh: BITNET_REQUIRE_NEON_CHECK is set but aarch64-linux-gnu-gcc or qemu-aarch64 is missing" >&2
   exit 1
