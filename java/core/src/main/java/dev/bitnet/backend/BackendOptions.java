@@ -3,7 +3,7 @@ package dev.bitnet.backend;
 /**
  * Settings a backend is created with.
  *
- * @param threads worker threads for CPU work (0 = one per available core)
+ * @param threads worker threads for CPU work (0 = one per physical core available, {@link PhysicalCores})
  * @param device  backend-specific device selector after the colon of {@code --backend name:device} ("" = best)
  */
 public record BackendOptions(int threads, String device) {
@@ -20,8 +20,9 @@ public record BackendOptions(int threads, String device) {
         return new BackendOptions(0, "");
     }
 
+    /** {@code threads}, or where it is 0 the physical cores available ({@link PhysicalCores#available()}). */
     public int threadsOrCores() {
-        return threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+        return threads > 0 ? threads : PhysicalCores.available();
     }
 
     /** For backends with a single device (the host): refuses a device selector, which would otherwise be ignored. */

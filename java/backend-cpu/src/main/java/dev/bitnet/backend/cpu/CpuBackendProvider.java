@@ -3,6 +3,7 @@ package dev.bitnet.backend.cpu;
 import dev.bitnet.backend.Backend;
 import dev.bitnet.backend.BackendOptions;
 import dev.bitnet.backend.BackendProvider;
+import dev.bitnet.backend.PhysicalCores;
 
 import java.util.List;
 
@@ -26,7 +27,7 @@ public final class CpuBackendProvider implements BackendProvider {
 
     @Override
     public List<String> devices() {
-        return List.of("host CPU: " + Runtime.getRuntime().availableProcessors() + " cores, "
+        return List.of("host CPU: " + PhysicalCores.describe() + ", "
                 + jdk.incubator.vector.ShortVector.SPECIES_PREFERRED.vectorBitSize() + "-bit vectors");
     }
 

@@ -4,6 +4,7 @@ import dev.bitnet.api.BitNetException;
 import dev.bitnet.backend.Backend;
 import dev.bitnet.backend.BackendOptions;
 import dev.bitnet.backend.BackendProvider;
+import dev.bitnet.backend.PhysicalCores;
 
 import java.util.List;
 
@@ -34,7 +35,7 @@ public final class CpuNativeBackendProvider implements BackendProvider {
     @Override
     public List<String> devices() {
         return LibBitnetCpu.supported().stream()
-                .map(isa -> isa.label + ": host CPU, " + Runtime.getRuntime().availableProcessors() + " cores, libbitnet_cpu "
+                .map(isa -> isa.label + ": host CPU, " + PhysicalCores.describe() + ", libbitnet_cpu "
                         + isa.label + " kernels")
                 .toList();
     }
