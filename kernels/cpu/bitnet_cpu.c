@@ -24,6 +24,7 @@
  * saturation) and four groups of one block stay below 2048 before vpmaddwd widens them to int32. NEON's sdot takes
  * c as a signed byte (0..2) and adds four products into int32 lanes. kernel_check.c checks every set against plain C.
  */
+#include "bitnet_cpu.h"
 #include <math.h>
 #include <stdint.h>
 #include <string.h>

@@ -15,32 +15,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-int bitnet_cpu_supports(int isa);
-const char *bitnet_cpu_isa_name(int isa);
-int bitnet_cpu_block_cols(int isa);
-int64_t bitnet_cpu_packed_bytes(int isa, int rows, int paddedCols);
-void bitnet_cpu_pack(int isa, const int8_t *trits, int cols, int paddedCols, int from, int to, uint8_t *out);
-void bitnet_cpu_ternary_rows(int isa, const uint8_t *w, int paddedCols, int from, int to, const int8_t *q, int tokens,
-                             const int32_t *qSum, const float *qScale, float wScale, float *out, int outStride);
-void bitnet_cpu_f16_rows(int isa, const uint16_t *e, int cols, int from, int to, const float *x, int n, float *out,
-                         int outStride);
-void bitnet_cpu_i8_rows(int isa, const int8_t *m, const float *scales, int cols, int from, int to, const float *x,
-                        int n, float *out, int outStride);
-int bitnet_cpu_attn_supports(int isa, int bs, int headDim);
-void bitnet_cpu_attn_scores(int isa, const uint16_t *keys, int bs, int rows, const float *q, int headDim, float scale,
-                            float *scores, int stride);
-void bitnet_cpu_attn_sums(int isa, const uint16_t *values, int bs, int rows, const float *w, int headDim, float *sums);
+#include "bitnet_cpu.h"
+#include "xorshift.h"
 
 #define ISAS 4
 #define PLAIN_C 2
-
-static uint64_t state = 0x9E3779B97F4A7C15ull;
-static uint32_t next(void) { /* xorshift64* */
-    state ^= state >> 12;
-    state ^= state << 25;
-    state ^= state >> 27;
-    return (uint32_t) ((state * 0x2545F4914F6CDD1Dull) >> 32);
-}
 
 static int passed, failed;
 static void expect(int ok, const char *what, int isa, int a, int b, int c) {
@@ -70,7 +49,7 @@ static void check_ternary(int isa, int rows, int cols, int tokens, int from, int
         int8_t *q = calloc((size_t) tokens * padded, 1);
         int32_t *qSum = calloc(tokens, sizeof(int32_t));
         float *qScale = malloc(tokens * sizeof(float));
-        uint64_t saved = state;
+        uint64_t saved = xorshift_state;
         for (int t = 0; t < tokens; t++) {
             for (int c = 0; c < cols; c++) {
                 int8_t v = extreme ? (t % 2 ? -128 : 127) : (int8_t) (next() & 255);
@@ -79,7 +58,7 @@ static void check_ternary(int isa, int rows, int cols, int tokens, int from, int
             }
             qScale[t] = 1.0f + (float) (next() % 1000) / 100.0f;
         }
-        state = saved;   /* the same activations for both sets */
+        xorshift_state = saved;   /* the same activations for both sets */
         out[s] = calloc((size_t) tokens * rows, sizeof(float));
         bitnet_cpu_ternary_rows(sets[s], w, padded, from, rows, q, tokens, qSum, qScale, 0.75f, out[s], rows);
         free(w);

@@ -17,15 +17,8 @@
 #include <string.h>
 #include <time.h>
 
-int bitnet_cpu_supports(int isa);
-const char *bitnet_cpu_isa_name(int isa);
-int bitnet_cpu_block_cols(int isa);
-int64_t bitnet_cpu_packed_bytes(int isa, int rows, int paddedCols);
-void bitnet_cpu_pack(int isa, const int8_t *trits, int cols, int paddedCols, int from, int to, uint8_t *out);
-void bitnet_cpu_ternary_rows(int isa, const uint8_t *w, int paddedCols, int from, int to, const int8_t *q, int tokens,
-                             const int32_t *qSum, const float *qScale, float wScale, float *out, int outStride);
-void bitnet_cpu_f16_rows(int isa, const uint16_t *e, int cols, int from, int to, const float *x, int n, float *out,
-                         int outStride);
+#include "bitnet_cpu.h"
+#include "xorshift.h"
 
 enum { COLS = 2560, TERNARY_ROWS = 6912, HEAD_ROWS = 128256, MAX_THREADS = 64 };
 static const int64_t TERNARY_BYTES_TARGET = 256ll << 20; /* 8x a large L3: every pass comes from memory */
@@ -128,14 +121,6 @@ static double pass(enum kernel k) {
     }
     for (int i = 0; i < threads; i++) pthread_join(t[i], NULL);
     return now() - t0;
-}
-
-static uint64_t state = 0x9E3779B97F4A7C15ull;
-static uint32_t next(void) { /* xorshift64* */
-    state ^= state >> 12;
-    state ^= state << 25;
-    state ^= state >> 27;
-    return (uint32_t) ((state * 0x2545F4914F6CDD1Dull) >> 32);
 }
 
 int main(int argc, char **argv) {
