@@ -88,32 +88,22 @@ class TernaryKernelTest {
         }
     }
 
-    @Test
-    void fourTokensAtTheExtremesDoNotOverflow() {
-        for (int cols : new int[]{6912, 16384, 40000}) {
-            byte[] plus = new byte[cols], minus = new byte[cols];
-            java.util.Arrays.fill(plus, (byte) 1);
-            java.util.Arrays.fill(minus, (byte) -1);
-            short[][] q = new short[6][cols];
-            short[] values = {127, -127, -128, -128, 127, 5};
-            for (int k = 0; k < 6; k++) java.util.Arrays.fill(q[k], values[k]);
-            float[] qScale = {1f, 1f, 1f, 1f, 1f, 1f};
-            checkFour(new TernaryMatrix("plus", 1, cols, plus, 1f), q, qScale);
-            checkFour(new TernaryMatrix("minus", 1, cols, minus, 1f), q, qScale);
-        }
-    }
-
+    /** All weights +1 or all -1 against activations all at an extreme: the largest sums, one token and four. */
     @Test
     void extremesDoNotOverflow() {
+        short[] values = {127, -127, -128, -128, 127, 5};
         for (int cols : new int[]{6912, 16384, 40000}) {
             byte[] plus = new byte[cols], minus = new byte[cols];
             java.util.Arrays.fill(plus, (byte) 1);
             java.util.Arrays.fill(minus, (byte) -1);
-            for (short value : new short[]{127, -127, -128}) {
-                short[] q = new short[cols];
-                java.util.Arrays.fill(q, value);
-                check(new TernaryMatrix("plus", 1, cols, plus, 1f), q);
-                check(new TernaryMatrix("minus", 1, cols, minus, 1f), q);
+            short[][] q = new short[values.length][cols];
+            for (int k = 0; k < values.length; k++) java.util.Arrays.fill(q[k], values[k]);
+            float[] qScale = new float[values.length];
+            java.util.Arrays.fill(qScale, 1f);
+            for (TernaryMatrix m : new TernaryMatrix[]{new TernaryMatrix("plus", 1, cols, plus, 1f),
+                    new TernaryMatrix("minus", 1, cols, minus, 1f)}) {
+                for (int k = 0; k < 3; k++) check(m, q[k]);
+                checkFour(m, q, qScale);
             }
         }
     }
