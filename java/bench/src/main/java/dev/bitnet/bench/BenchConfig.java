@@ -14,7 +14,7 @@ import java.util.List;
  *
  * @param model        the GGUF file
  * @param backends     backend selectors, measured one after the other in this process
- * @param threads      CPU threads (0 = one per core)
+ * @param threads      CPU threads (0 = one per physical core, hardware threads of a core counted once)
  * @param promptTokens prefill length (pp)
  * @param genTokens    decoded tokens (tg)
  * @param depth        tokens in the KV cache before each timed prefill and decode (llama-bench's {@code -d})

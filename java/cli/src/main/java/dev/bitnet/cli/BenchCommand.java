@@ -49,7 +49,7 @@ final class BenchCommand implements Callable<Integer> {
     List<String> backends;
     // -t, -p, -n, -d and --parallel take llama-bench's value lists (ValueLists); every combination is one run
     @Option(names = {"-t", "--threads"}, split = ",", paramLabel = "N", defaultValue = "0",
-            description = "CPU threads (default: one per core)")
+            description = "CPU threads (default: one per physical core)")
     List<String> threads;
     @Option(names = {"-p", "--n-prompt"}, split = ",", paramLabel = "N", defaultValue = "128",
             description = "prompt tokens (default: ${DEFAULT-VALUE})")

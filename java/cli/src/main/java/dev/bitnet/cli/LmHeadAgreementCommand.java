@@ -37,7 +37,7 @@ final class LmHeadAgreementCommand implements Callable<Integer> {
     @Option(names = "--backend", paramLabel = "NAME[:DEVICE]", defaultValue = "",
             description = "backend to run on (default: the fastest available; see 'bitnet devices')")
     String backend;
-    @Option(names = {"-t", "--threads"}, paramLabel = "N", defaultValue = "0", description = "CPU threads (default: one per core)")
+    @Option(names = {"-t", "--threads"}, paramLabel = "N", defaultValue = "0", description = "CPU threads (default: one per physical core)")
     int threads;
     @Option(names = {"-n", "--n-gen"}, paramLabel = "N", defaultValue = "32", description = "steps compared per prompt (default: ${DEFAULT-VALUE})")
     int steps;

@@ -22,7 +22,7 @@ public final class ModelOptions implements HelpSection {
     String backend;
 
     @Option(names = {"-t", "--threads"}, paramLabel = "N", defaultValue = "0",
-            description = "CPU threads (default: one per core)")
+            description = "CPU threads (default: one per physical core)")
     int threads;
 
     @Option(names = {"-c", "--ctx-size"}, paramLabel = "N", defaultValue = "0",

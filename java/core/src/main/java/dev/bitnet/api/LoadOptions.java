@@ -8,7 +8,7 @@ import dev.bitnet.model.LmHeadType;
  * How a model is loaded.
  *
  * @param backend       backend selector: "" or "auto" (fastest available), "cpu", "reference", "opencl:0:1", ...
- * @param threads       CPU threads (0 = one per core)
+ * @param threads       CPU threads (0 = one per physical core the process may use, {@link dev.bitnet.backend.PhysicalCores})
  * @param activation    overrides the architecture's FFN activation, or null
  * @param contextLength KV-cache capacity in tokens per sequence (0 = the model's trained context)
  * @param kvType        KV cache element type
