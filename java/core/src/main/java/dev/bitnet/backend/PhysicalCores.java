@@ -14,8 +14,8 @@ import java.util.TreeSet;
  * products keep busy, and adds nothing to the memory bandwidth a decode step is bound by, while the pool's workers
  * spin between tasks and would take cycles from their sibling.
  *
- * <p>On Linux the cores are the distinct {@code topology/thread_siblings_list} values of the CPUs the process is
- * allowed on ({@code Cpus_allowed_list} of /proc/self/status), at most {@link Runtime#availableProcessors()} (which
+ * <p>On Linux the cores are the distinct {@code topology/thread_siblings_list} values of the online CPUs the process
+ * is allowed on ({@code Cpus_allowed_list} of /proc/self/status), at most {@link Runtime#availableProcessors()} (which
  * also counts a cgroup's CPU quota). Where that cannot be read (other systems, a sysfs without topology) it is
  * {@code availableProcessors()}, as before. Hybrid CPUs' efficiency cores count as cores here (llama.cpp leaves them
  * out on x86).
@@ -45,11 +45,14 @@ public final class PhysicalCores {
     }
 
     /**
-     * The cores of {@code allowed} (null: every {@code cpuN} under {@code sysCpu}) by their thread siblings, at most
-     * {@code processors}; {@code processors} where a CPU's siblings cannot be read.
+     * The cores of the online CPUs in {@code allowed} (null: every online CPU) by their thread siblings, at most
+     * {@code processors}; {@code processors} where an online CPU's siblings cannot be read. An affinity mask may name
+     * CPUs that are not there (Cpus_allowed_list can read 0-127 on a 16-CPU machine), so only online ones count.
      */
     static int count(Path sysCpu, Set<Integer> allowed, int processors) {
-        Set<Integer> cpus = allowed != null ? allowed : presentCpus(sysCpu);
+        Set<Integer> cpus = onlineCpus(sysCpu);
+        if (cpus == null) cpus = allowed;
+        else if (allowed != null) cpus.retainAll(allowed);
         if (cpus == null || cpus.isEmpty()) return Math.max(1, processors);
         Set<String> cores = new HashSet<>();
         for (int cpu : cpus) {
@@ -93,8 +96,14 @@ public final class PhysicalCores {
         return cpus;
     }
 
-    /** The {@code cpuN} folders of a sysfs cpu folder, or null. */
-    private static Set<Integer> presentCpus(Path sysCpu) {
+    /** The CPUs of a sysfs cpu folder's {@code online} list, else its {@code cpuN} folders; null if neither reads. */
+    private static Set<Integer> onlineCpus(Path sysCpu) {
+        try {
+            Set<Integer> online = parseList(Files.readString(sysCpu.resolve("online")));
+            if (online != null) return online;
+        } catch (IOException | RuntimeException e) {
+            // no online list: the folders
+        }
         try (var entries = Files.list(sysCpu)) {
             List<String> names = entries.map(p -> p.getFileName().toString()).toList();
             Set<Integer> cpus = new TreeSet<>();

@@ -28,6 +28,7 @@ class PhysicalCoresTest {
             }
         }
         Files.createDirectories(sys.resolve("cpufreq")); // not a cpuN folder
+        Files.writeString(sys.resolve("online"), "0-" + (cores * smt - 1) + "\n");
     }
 
     @Test
@@ -58,9 +59,20 @@ class PhysicalCoresTest {
     }
 
     @Test
+    void allowedCpusThatAreNotOnlineDoNotCount() throws IOException {
+        machine(4, 2);
+        assertEquals(4, PhysicalCores.count(sys, PhysicalCores.parseList("0-127"), 8), "a mask wider than the machine");
+        Files.writeString(sys.resolve("online"), "0-3\n"); // cpu4..7, the second threads, offline
+        assertEquals(4, PhysicalCores.count(sys, null, 8));
+        Files.delete(sys.resolve("online")); // then the cpuN folders say which exist
+        assertEquals(2, PhysicalCores.count(sys, Set.of(0, 1, 99), 8));
+    }
+
+    @Test
     void unreadableTopologyFallsBackToTheProcessors() throws IOException {
         machine(4, 2);
-        assertEquals(8, PhysicalCores.count(sys, Set.of(0, 9), 8), "cpu9 does not exist");
+        Files.delete(sys.resolve("cpu1").resolve("topology").resolve("thread_siblings_list"));
+        assertEquals(8, PhysicalCores.count(sys, Set.of(0, 1), 8), "cpu1's siblings cannot be read");
         assertEquals(6, PhysicalCores.count(sys.resolve("missing"), null, 6));
     }
 
