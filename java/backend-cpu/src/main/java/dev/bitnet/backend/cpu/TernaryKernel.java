@@ -91,9 +91,9 @@ final class TernaryKernel {
      * group multiplied and added as soon as it is taken out, into two alternating accumulators. Written out in the
      * order "all eight groups, then all eight products" (until 2026-12-01) it ran 5-10% slower at 256 and 128 bits
      * (best of 400 products of each of 2B4T's three shapes, one thread, AVX2 VM; 6% faster at 64 bits, a width no CPU
-     * prefers): C2 schedules much as written, and the eight groups stayed live at once. Everything is in this one method on
-     * purpose: a vector passed to or returned from a method C2 leaves out of line is boxed on the heap, and C2 did
-     * leave a small group-extracting helper out of line once the method had grown (measured: 3-5x slower).
+     * prefers): C2 schedules much as written, and the eight groups stayed live at once. Everything is in this one
+     * method on purpose: a vector passed to or returned from a method C2 leaves out of line is boxed on the heap, and
+     * C2 did leave a small group-extracting helper out of line once the method had grown (measured: 3-5x slower).
      *
      * @param q    activations, {@code paddedCols} values (zero past cols), as shorts
      * @param qSum {@code Σ q}
