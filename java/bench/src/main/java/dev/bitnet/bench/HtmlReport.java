@@ -88,7 +88,8 @@ public final class HtmlReport {
         fact(h, "settings", sweep ? repetitions + shared + "; each run's own below"
                 : tests(cfg) + repetitions + threads(r) + ", " + shared);
         MachineInfo m = r.machine();
-        fact(h, "CPU", m.cpuModel() + ", " + m.cores() + " cores available");
+        fact(h, "CPU", m.cpuModel() + ", " + m.cores() + " cores available"
+                + (m.hardwareThreads() > m.cores() ? " (" + m.hardwareThreads() + " hardware threads)" : ""));
         if (m.memoryBytes() > 0) fact(h, "memory", Units.memory(m.memoryBytes()));
         if (!sweep) fact(h, "measured read bandwidth", Units.bandwidth(r));
         fact(h, "JDK", m.jdk());

@@ -9,12 +9,13 @@ import java.util.List;
  * The machine a benchmark ran on, as a report states it.
  *
  * @param cpuModel    the CPU's model name (Linux: /proc/cpuinfo), else the architecture
- * @param cores       processors available to the JVM
+ * @param cores       physical cores available to the process ({@link dev.bitnet.backend.PhysicalCores})
+ * @param hardwareThreads processors available to the JVM (more than {@code cores} with SMT)
  * @param memoryBytes total memory (Linux: /proc/meminfo), 0 if unknown
  * @param jdk         the Java runtime's vendor, name and version
  * @param os          operating system name, version and architecture
  */
-public record MachineInfo(String cpuModel, int cores, long memoryBytes, String jdk, String os) {
+public record MachineInfo(String cpuModel, int cores, int hardwareThreads, long memoryBytes, String jdk, String os) {
 
     public static MachineInfo current() {
         String arch = System.getProperty("os.arch");
@@ -28,7 +29,8 @@ public record MachineInfo(String cpuModel, int cores, long memoryBytes, String j
                 memKb = 0;
             }
         }
-        return new MachineInfo(cpu != null ? cpu : arch, Runtime.getRuntime().availableProcessors(), memKb * 1024,
+        return new MachineInfo(cpu != null ? cpu : arch, dev.bitnet.backend.PhysicalCores.available(),
+                Runtime.getRuntime().availableProcessors(), memKb * 1024,
                 System.getProperty("java.vm.vendor") + " " + System.getProperty("java.vm.name") + " " + Runtime.version(),
                 System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + arch);
     }

@@ -40,7 +40,7 @@ class HtmlReportTest {
         Document doc = parse(html);
         assertEquals(XHTML, doc.getDocumentElement().getNamespaceURI());
         String text = doc.getDocumentElement().getTextContent();
-        for (String expected : new String[]{"Test CPU & <Co>", "2 cores", "JDK \"25\"", "Linux", "2026-11-24T12:00:00Z",
+        for (String expected : new String[]{"Test CPU & <Co>", "2 cores available (4 hardware threads)", "JDK \"25\"", "Linux", "2026-11-24T12:00:00Z",
                 "/models/tiny <1>.gguf (25.0 MiB)", "bitnet bench -m '/models/tiny <1>.gguf'", "prefill tok/s",
                 "host peak RSS", "device mem", "900.0 MiB", "skipped: no OpenCL platform <found> & \"none\"",
                 "DIFFER at decode step 3 of 4 (the first 2 agree)", "agree (4 greedy ids)", "they differ"}) {

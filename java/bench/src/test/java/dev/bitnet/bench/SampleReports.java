@@ -43,7 +43,7 @@ final class SampleReports {
     static BenchReport report(List<BenchOutcome> outcomes) {
         BenchConfig cfg = new BenchConfig(Path.of("/models/tiny <1>.gguf"), outcomes.stream().map(BenchOutcome::backend).toList(),
                 2, 8, 4, 0, 1, 3, 128, KvType.F16, LmHeadType.F16, false);
-        MachineInfo machine = new MachineInfo("Test CPU & <Co>", 2, 8L << 30, "JDK \"25\"", "Linux");
+        MachineInfo machine = new MachineInfo("Test CPU & <Co>", 2, 4, 8L << 30, "JDK \"25\"", "Linux");
         return new BenchReport(machine, ZonedDateTime.of(2026, 11, 24, 12, 0, 0, 0, ZoneOffset.UTC),
                 "bitnet bench -m '/models/tiny <1>.gguf' --backends '" + HOSTILE + "'", cfg.model().toString(), 25L << 20, cfg,
                 2, 20e9, outcomes);

@@ -53,6 +53,7 @@ final class BenchJson {
         Map<String, Object> machine = new LinkedHashMap<>();
         machine.put("cpu", r.machine().cpuModel());
         machine.put("cores", r.machine().cores());
+        machine.put("hardware_threads", r.machine().hardwareThreads());
         machine.put("memory_bytes", r.machine().memoryBytes());
         machine.put("jdk", r.machine().jdk());
         machine.put("os", r.machine().os());

@@ -77,6 +77,10 @@ class BenchCommandTest {
         assertEquals(0, j.code(), j.err());
         JsonNode o = new ObjectMapper().readTree(j.out());
         assertTrue(o.get("greedy_outputs_agree").asBoolean());
+        JsonNode machine = o.get("machine");
+        assertEquals(Runtime.getRuntime().availableProcessors(), machine.get("hardware_threads").asInt());
+        assertTrue(machine.get("cores").asInt() >= 1 && machine.get("cores").asInt() <= machine.get("hardware_threads").asInt(),
+                machine.toString());
         JsonNode first = o.get("backends").get(0), skipped = o.get("backends").get(1), third = o.get("backends").get(2);
         for (String key : new String[]{"backend", "description", "load_seconds", "prefill_tokens_per_s", "decode_tokens_per_s",
                 "peak_rss_bytes", "backend_bytes", "bytes_per_token", "bandwidth_gb_per_s", "bandwidth_share",
