@@ -7,6 +7,7 @@ import dev.bitnet.backend.KvCache;
 import dev.bitnet.backend.KvCacheSpec;
 import dev.bitnet.gguf.GgufFile;
 import dev.bitnet.kv.BlockAllocator;
+import dev.bitnet.kv.BlockTable;
 import dev.bitnet.model.ModelConfig;
 import dev.bitnet.model.ModelLoader;
 import dev.bitnet.model.ModelWeights;
@@ -34,11 +35,12 @@ public final class BitNetModel implements AutoCloseable {
     private final KvCache cache;
     private final BlockAllocator blocks;
     private final int contextLength;
+    private final int maxSequences;
     private final double loadSeconds;
 
     private BitNetModel(Path path, GgufFile file, ModelConfig config, Llama3Tokenizer tokenizer, Backend backend,
                         ModelWeights weights, Transformer transformer, KvCache cache, BlockAllocator blocks,
-                        int contextLength, double loadSeconds) {
+                        int contextLength, int maxSequences, double loadSeconds) {
         this.path = path;
         this.file = file;
         this.config = config;
@@ -49,6 +51,7 @@ public final class BitNetModel implements AutoCloseable {
         this.cache = cache;
         this.blocks = blocks;
         this.contextLength = contextLength;
+        this.maxSequences = maxSequences;
         this.loadSeconds = loadSeconds;
     }
 
@@ -77,7 +80,7 @@ public final class BitNetModel implements AutoCloseable {
             Transformer transformer = new Transformer(config, backend, weights, Math.max(o.prefillChunk(), o.maxSequences()));
             double seconds = (System.nanoTime() - start) / 1e9;
             return new BitNetModel(path, file, config.withContextLength(ctx), tokenizer, backend, weights, transformer,
-                    cache, new BlockAllocator(numBlocks, KV_BLOCK_SIZE), ctx, seconds);
+                    cache, new BlockAllocator(numBlocks, KV_BLOCK_SIZE), ctx, o.maxSequences(), seconds);
         } catch (RuntimeException | Error e) {
             if (backend != null) backend.close();
             file.close();
@@ -119,23 +122,48 @@ public final class BitNetModel implements AutoCloseable {
 
     /** A new conversation with its own KV blocks. */
     public Session newSession() {
-        return new Session(this, new dev.bitnet.kv.BlockTable(blocks), contextLength);
+        return new Session(this, newBlockTable(), contextLength);
     }
 
+    /** The KV capacity of one sequence, in tokens. */
+    public int contextLength() {
+        return contextLength;
+    }
+
+    /** How many sequences the KV cache holds at their full context at once ({@link LoadOptions#maxSequences()}). */
+    public int maxSequences() {
+        return maxSequences;
+    }
+
+    /** KV-cache blocks not held by any sequence. */
+    public int freeKvBlocks() {
+        return blocks.freeBlocks();
+    }
+
+    // ---- low level: what a scheduler needs to run several sequences in one step (dev.bitnet.scheduler) ----
+
     /** The most tokens one forward step takes (prompts are fed in chunks of this size). */
-    int maxStepTokens() {
+    public int maxStepTokens() {
         return transformer.maxTokens();
     }
 
-    /** Runs one step; steps of all sessions are serialised here. */
-    void forward(ForwardBatch batch, float[] logits) {
+    /** An empty block table on this model's KV cache: a new sequence's place in it. Release it when done. */
+    public BlockTable newBlockTable() {
+        return new BlockTable(blocks);
+    }
+
+    /**
+     * Runs one step of any mix of sequences (their block tables from {@link #newBlockTable}); writes the logits of
+     * {@code batch.logitRows()} to {@code logits} ([rows, vocab]). Steps of all callers are serialised here.
+     */
+    public void forward(ForwardBatch batch, float[] logits) {
         synchronized (transformer) {
             transformer.forward(batch, cache, logits);
         }
     }
 
-    /** Runs one step and picks each logit row's argmax on the backend. */
-    void forwardGreedy(ForwardBatch batch, int[] ids) {
+    /** Runs one step and picks each logit row's argmax on the backend ({@code ids[k]} for {@code logitRows()[k]}). */
+    public void forwardGreedy(ForwardBatch batch, int[] ids) {
         synchronized (transformer) {
             transformer.forwardGreedy(batch, cache, ids);
         }

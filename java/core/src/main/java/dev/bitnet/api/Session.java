@@ -5,7 +5,6 @@ import dev.bitnet.kv.BlockTable;
 import dev.bitnet.model.ChatFormat;
 import dev.bitnet.sampling.Sampler;
 import dev.bitnet.tokenizer.Llama3Tokenizer;
-import dev.bitnet.tokenizer.StreamingDecoder;
 
 import java.util.Arrays;
 
@@ -32,7 +31,7 @@ public final class Session implements AutoCloseable {
         this.blockTable = blockTable;
         this.contextLength = contextLength;
         Llama3Tokenizer t = model.tokenizer();
-        this.eotId = t.specialTokenId(ChatFormat.END_OF_TURN).orElse(t.eosId());
+        this.eotId = GenerationOutput.endOfTurnId(t);
         this.logits = new float[model.config().vocabSize()];
     }
 
@@ -80,30 +79,15 @@ public final class Session implements AutoCloseable {
         double prefillSeconds = (System.nanoTime() - t0) / 1e9;
 
         Sampler sampler = new Sampler(params.sampling());
-        StreamingDecoder decoder = model.tokenizer().streamingDecoder();
-        StopStringFilter filter = new StopStringFilter(params.stopStrings());
-        int[] generated = new int[Math.min(params.maxTokens(), contextLength) + 1];
-        int count = 0;
+        GenerationOutput output = new GenerationOutput(model.tokenizer(), eotId, params, listener);
         StopReason reason = StopReason.MAX_TOKENS;
         long t1 = System.nanoTime();
-        while (count < params.maxTokens()) {
+        while (!output.done()) {
             int id = argmaxOnBackend ? nextId[0] : sampler.sample(logits, recentTokens(params.sampling().repeatLastN()));
-            generated[count++] = id;
-            if (id == eotId || id == model.tokenizer().eosId()) {
+            StopReason stop = output.accept(id);
+            if (stop != null) { // the id is fed at the start of the next call
                 pending = id;
-                reason = StopReason.END_OF_TURN;
-                listener.onToken(id, "");
-                break;
-            }
-            String shown = filter.accept(decoder.push(id));
-            listener.onToken(id, shown);
-            if (filter.stopped()) {
-                pending = id;
-                reason = StopReason.STOP_STRING;
-                break;
-            }
-            if (count == params.maxTokens()) {
-                pending = id;
+                reason = stop;
                 break;
             }
             if (fed == contextLength) {
@@ -112,11 +96,9 @@ public final class Session implements AutoCloseable {
             }
             step(new int[]{id}, true);
         }
-        String tail = filter.accept(decoder.flush()) + filter.finish();
-        if (!tail.isEmpty()) listener.onToken(-1, tail);
+        output.finish();
         double decodeSeconds = (System.nanoTime() - t1) / 1e9;
-        return new GenerationResult(input, Arrays.copyOf(generated, count), filter.text(), reason, prefillSeconds,
-                decodeSeconds);
+        return new GenerationResult(input, output.ids(), output.text(), reason, prefillSeconds, decodeSeconds);
     }
 
     /**

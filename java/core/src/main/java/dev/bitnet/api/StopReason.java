@@ -9,5 +9,7 @@ public enum StopReason {
     /** The text reached one of the stop strings. */
     STOP_STRING,
     /** The sequence reached the context length. */
-    CONTEXT_FULL
+    CONTEXT_FULL,
+    /** The caller cancelled it (a scheduler's request whose client went away). */
+    CANCELLED
 }

@@ -1,0 +1,97 @@
+package dev.bitnet.scheduler;
+
+import dev.bitnet.api.GenerationOutput;
+import dev.bitnet.api.GenerationParams;
+import dev.bitnet.api.GenerationResult;
+import dev.bitnet.api.StopReason;
+import dev.bitnet.kv.BlockTable;
+import dev.bitnet.sampling.Sampler;
+
+import java.util.Arrays;
+
+/**
+ * One request's state inside the {@link Scheduler}: its prompt, how much of it is in the KV cache, the token
+ * generated last (fed at the next step), its sampler and its output. Touched only by the scheduler's thread.
+ */
+final class ScheduledSequence {
+    final Generation handle = new Generation();
+    final int[] prompt;
+    final GenerationParams params;
+    final GenerationOutput output;
+    final Sampler sampler;
+    BlockTable blocks;
+    private int[] history;  // every token fed to the model, in order
+    private int fed;        // how many of them are in the KV cache
+    private int next = -1;  // generated, to be fed at the next step
+    private float[] row;    // this sequence's logits, for a sampler that changes them (repetition penalty)
+    private long admitted, firstToken;
+
+    ScheduledSequence(int[] prompt, GenerationParams params, GenerationOutput output) {
+        this.prompt = prompt;
+        this.params = params;
+        this.output = output;
+        this.sampler = new Sampler(params.sampling());
+        this.history = Arrays.copyOf(prompt, prompt.length + Math.min(params.maxTokens(), 1024));
+    }
+
+    void admit(BlockTable table) {
+        blocks = table;
+        admitted = System.nanoTime();
+    }
+
+    int fed() {
+        return fed;
+    }
+
+    /** Whether the prompt is in the cache and an id waits to be fed. */
+    boolean generating() {
+        return next >= 0;
+    }
+
+    /** The tokens this sequence feeds at its next step, at most {@code budget} of them: a prompt chunk or one id. */
+    int[] nextTokens(int budget) {
+        if (next >= 0) return new int[]{next};
+        return Arrays.copyOfRange(prompt, fed, fed + Math.min(budget, prompt.length - fed));
+    }
+
+    /** Whether a step feeding {@code n} tokens ends with a token whose logits pick the next id. */
+    boolean wantsLogits(int n) {
+        return next >= 0 || fed + n == prompt.length;
+    }
+
+    /** The step has put {@code tokens} in the KV cache. */
+    void fed(int[] tokens) {
+        if (fed + tokens.length > history.length) history = Arrays.copyOf(history, Math.max(2 * history.length, fed + tokens.length));
+        System.arraycopy(tokens, 0, history, fed, tokens.length);
+        fed += tokens.length;
+        next = -1;
+    }
+
+    /** Picks the next id from this sequence's logits, {@code logits[offset .. offset + vocab)}. */
+    int sample(float[] logits, int offset, int vocab) {
+        if (params.sampling().isPureArgmax()) return argmax(logits, offset, vocab);
+        if (row == null) row = new float[vocab];
+        System.arraycopy(logits, offset, row, 0, vocab);
+        int n = params.sampling().repeatLastN();
+        return sampler.sample(row, Arrays.copyOfRange(history, Math.max(0, fed - n), fed));
+    }
+
+    /** The id generated this step, to be fed at the next one. */
+    void generated(int id) {
+        if (firstToken == 0) firstToken = System.nanoTime();
+        next = id;
+    }
+
+    GenerationResult result(StopReason reason) {
+        long end = System.nanoTime(), first = firstToken == 0 ? end : firstToken;
+        return new GenerationResult(prompt.clone(), output.ids(), output.text(), reason,
+                admitted == 0 ? 0 : (first - admitted) / 1e9, (end - first) / 1e9);
+    }
+
+    /** The lowest index of the largest value (Sampler's greedy pick, on one row of a step's logits). */
+    private static int argmax(float[] logits, int offset, int n) {
+        int best = 0;
+        for (int i = 1; i < n; i++) if (logits[offset + i] > logits[offset + best]) best = i;
+        return best;
+    }
+}

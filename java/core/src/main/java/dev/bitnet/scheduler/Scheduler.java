@@ -1,0 +1,246 @@
+package dev.bitnet.scheduler;
+
+import dev.bitnet.api.BitNetException;
+import dev.bitnet.api.BitNetModel;
+import dev.bitnet.api.GenerationOutput;
+import dev.bitnet.api.GenerationParams;
+import dev.bitnet.api.StopReason;
+import dev.bitnet.api.TokenListener;
+import dev.bitnet.backend.ForwardBatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Continuous batching: many requests share every forward step of one model. Requests wait in a queue until one of
+ * the model's {@link BitNetModel#maxSequences()} places is free; then each step feeds one token of every sequence that
+ * is generating, and fills the rest of the step ({@link BitNetModel#maxStepTokens()} tokens) with prompt chunks of
+ * sequences still reading their prompt, oldest first. A sequence that ends (end token, stop string, token limit,
+ * full context, cancel) gives its KV blocks back at once and a waiting request takes its place at the next step.
+ *
+ * <p>One thread runs the steps. Listeners are called on it: they must hand the text on and return, not block (a slow
+ * client would hold up every other sequence). A failing step fails the requests in it, with the backend's message,
+ * and the scheduler goes on with the others; a listener that throws cancels its own request only.
+ *
+ * <p>Each sequence gets the ids a {@link dev.bitnet.api.Session} would give it alone (the batched step computes each
+ * token's row as a step of one sequence does, and each sequence has its own sampler).
+ */
+public final class Scheduler implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Scheduler.class);
+
+    private final BitNetModel model;
+    private final int vocab;
+    private final int eotId;
+    private final BlockingQueue<ScheduledSequence> waiting = new LinkedBlockingQueue<>();
+    private final List<ScheduledSequence> running = new ArrayList<>();
+    private final float[] logits;
+    private final int[] greedyIds;
+    private final Thread thread;
+    private volatile boolean closed;
+    private volatile int runningCount;
+
+    /** Starts the scheduler's thread on {@code model} (which stays the caller's to close, after this). */
+    public Scheduler(BitNetModel model) {
+        this.model = model;
+        this.vocab = model.config().vocabSize();
+        this.eotId = GenerationOutput.endOfTurnId(model.tokenizer());
+        this.logits = new float[Math.multiplyExact(model.maxSequences(), vocab)];
+        this.greedyIds = new int[model.maxSequences()];
+        this.thread = Thread.ofPlatform().name("bitnet-scheduler").daemon().unstarted(this::loop);
+        thread.start();
+    }
+
+    /**
+     * Queues a request. Bad requests (empty prompt, unknown ids, a prompt the context cannot hold, a negative token
+     * limit) throw {@link BitNetException} here, before anything is queued.
+     *
+     * @param listener gets each token's text as it is generated, on the scheduler's thread (must not block)
+     */
+    public Generation submit(int[] promptIds, GenerationParams params, TokenListener listener) {
+        if (closed) throw new BitNetException("the scheduler is closed");
+        if (promptIds.length == 0) throw new BitNetException("the prompt is empty");
+        model.config().requireTokenIds(promptIds);
+        if (promptIds.length > model.contextLength()) {
+            throw new BitNetException("the prompt (" + promptIds.length + " tokens) does not fit in the context ("
+                    + model.contextLength() + " tokens)");
+        }
+        var output = new GenerationOutput(model.tokenizer(), eotId, params, listener);
+        var sequence = new ScheduledSequence(promptIds.clone(), params, output);
+        waiting.add(sequence);
+        if (closed && waiting.remove(sequence)) throw new BitNetException("the scheduler is closed");
+        return sequence.handle;
+    }
+
+    /** Requests queued, not yet running. */
+    public int waitingCount() {
+        return waiting.size();
+    }
+
+    /** Sequences running (holding KV blocks). */
+    public int runningCount() {
+        return runningCount;
+    }
+
+    /** The model this scheduler runs. */
+    public BitNetModel model() {
+        return model;
+    }
+
+    private void loop() {
+        try {
+            while (!closed) {
+                admit();
+                if (running.isEmpty()) {
+                    ScheduledSequence s = waiting.poll(50, TimeUnit.MILLISECONDS);
+                    if (s != null) start(s);
+                    continue;
+                }
+                step();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException | Error e) { // a bug here: fail everything rather than leave callers waiting
+            LOG.error("scheduler stopped", e);
+            closed = true;
+        }
+        BitNetException gone = new BitNetException("the scheduler was closed");
+        for (ScheduledSequence s : List.copyOf(running)) fail(s, gone);
+        for (ScheduledSequence s; (s = waiting.poll()) != null; ) s.handle.future().completeExceptionally(gone);
+    }
+
+    private void admit() {
+        while (running.size() < model.maxSequences()) {
+            ScheduledSequence s = waiting.poll();
+            if (s == null) return;
+            start(s);
+        }
+    }
+
+    private void start(ScheduledSequence s) {
+        if (s.handle.cancelled() || s.output.done()) { // nothing to run: cancelled while waiting, or 0 tokens asked
+            s.handle.future().complete(s.result(s.handle.cancelled() ? StopReason.CANCELLED : StopReason.MAX_TOKENS));
+            return;
+        }
+        s.admit(model.newBlockTable());
+        running.add(s);
+        runningCount = running.size();
+    }
+
+    /** One forward step over every running sequence (as many as the step holds), then a token for each that asks. */
+    private void step() {
+        for (ScheduledSequence s : List.copyOf(running)) if (s.handle.cancelled()) finish(s, StopReason.CANCELLED);
+        int budget = model.maxStepTokens();
+        List<ScheduledSequence> planned = new ArrayList<>();
+        List<int[]> fed = new ArrayList<>();
+        // generating sequences first (one token each), then prompt chunks, oldest first
+        List<ScheduledSequence> order = new ArrayList<>(running);
+        order.sort(Comparator.comparing(s -> !s.generating())); // stable: admission order within each kind
+        for (ScheduledSequence s : order) {
+            if (budget == 0) break;
+            int[] tokens = s.nextTokens(budget);
+            try {
+                s.blocks.ensureCapacity(s.fed() + tokens.length);
+            } catch (BitNetException e) { // the cache is shared with sessions; only they can exhaust it
+                fail(s, e);
+                continue;
+            }
+            planned.add(s);
+            fed.add(tokens);
+            budget -= tokens.length;
+        }
+        if (planned.isEmpty()) return;
+
+        int total = fed.stream().mapToInt(t -> t.length).sum(), at = 0;
+        int[] tokens = new int[total], positions = new int[total], seqIndex = new int[total];
+        int[][] tables = new int[planned.size()][];
+        int[] logitRows = new int[planned.size()];
+        int rows = 0;
+        boolean greedy = true;
+        for (int i = 0; i < planned.size(); i++) {
+            ScheduledSequence s = planned.get(i);
+            int[] t = fed.get(i);
+            tables[i] = s.blocks.blocks();
+            for (int j = 0; j < t.length; j++, at++) {
+                tokens[at] = t[j];
+                positions[at] = s.fed() + j;
+                seqIndex[at] = i;
+            }
+            if (s.wantsLogits(t.length)) {
+                logitRows[rows++] = at - 1;
+                greedy &= s.params.sampling().isPureArgmax();
+            }
+        }
+        ForwardBatch batch = new ForwardBatch(tokens, positions, seqIndex, tables, Arrays.copyOf(logitRows, rows),
+                BitNetModel.KV_BLOCK_SIZE);
+        try {
+            if (greedy && rows > 0) model.forwardGreedy(batch, greedyIds);
+            else model.forward(batch, logits);
+        } catch (RuntimeException e) {
+            LOG.warn("a step of {} sequences failed: {}", planned.size(), e.toString());
+            for (ScheduledSequence s : planned) fail(s, e);
+            return;
+        }
+
+        int row = 0;
+        for (int i = 0; i < planned.size(); i++) {
+            ScheduledSequence s = planned.get(i);
+            int[] t = fed.get(i);
+            boolean picks = s.wantsLogits(t.length);
+            s.fed(t);
+            if (!picks) continue;
+            int id = greedy ? greedyIds[row] : s.sample(logits, row * vocab, vocab);
+            row++;
+            s.generated(id);
+            StopReason stop;
+            try {
+                stop = s.output.accept(id);
+            } catch (RuntimeException e) { // the listener failed: its caller is gone
+                finish(s, StopReason.CANCELLED);
+                continue;
+            }
+            if (stop == null && s.fed() == model.contextLength()) stop = StopReason.CONTEXT_FULL;
+            if (stop != null) finish(s, stop);
+        }
+    }
+
+    private void finish(ScheduledSequence s, StopReason reason) {
+        try {
+            s.output.finish();
+        } catch (RuntimeException e) {
+            reason = StopReason.CANCELLED;
+        }
+        release(s);
+        s.handle.future().complete(s.result(reason));
+    }
+
+    private void fail(ScheduledSequence s, Throwable e) {
+        release(s);
+        s.handle.future().completeExceptionally(e);
+    }
+
+    private void release(ScheduledSequence s) {
+        if (running.remove(s)) s.blocks.release();
+        runningCount = running.size();
+    }
+
+    /**
+     * Stops the thread after its current step; requests still queued or running complete exceptionally. The model
+     * is not closed.
+     */
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,180 @@
+package dev.bitnet.scheduler;
+
+import dev.bitnet.api.BitNet;
+import dev.bitnet.api.BitNetException;
+import dev.bitnet.api.BitNetModel;
+import dev.bitnet.api.GenerationParams;
+import dev.bitnet.api.GenerationResult;
+import dev.bitnet.api.LoadOptions;
+import dev.bitnet.api.Session;
+import dev.bitnet.api.StopReason;
+import dev.bitnet.api.TokenListener;
+import dev.bitnet.gguf.GgmlType;
+import dev.bitnet.sampling.SamplingParams;
+import dev.bitnet.testmodel.TestModelGenerator;
+import dev.bitnet.testmodel.TestModelSpec;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** Continuous batching on a tiny generated model and the reference backend, checked against sessions run alone. */
+class SchedulerTest {
+    private static final int CTX = 128;
+
+    @TempDir
+    static Path dir;
+    static Path model;
+
+    @BeforeAll
+    static void writeModel() {
+        model = dir.resolve("tiny.gguf");
+        TestModelGenerator.write(TestModelSpec.tiny(GgmlType.I2_S).withSeed(11), model);
+    }
+
+    /** Three places, steps of at most 8 tokens: prompts span several steps and requests queue. */
+    private static BitNetModel load() {
+        return BitNet.load(model, LoadOptions.defaults().withBackend("reference").withContextLength(CTX)
+                .withPrefillChunk(8).withMaxSequences(3));
+    }
+
+    private static int[] prompt(int length, int salt) {
+        return IntStream.range(0, length).map(i -> 1 + (i * 7 + salt * 13) % 200).toArray();
+    }
+
+    private static GenerationResult alone(BitNetModel m, int[] prompt, GenerationParams p) {
+        try (Session s = m.newSession()) {
+            return s.generate(prompt, p, TokenListener.NONE);
+        }
+    }
+
+    private static GenerationResult await(Generation g) throws Exception {
+        return g.result().get(60, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void concurrentRequestsGetWhatEachGetsAlone() throws Exception {
+        List<int[]> prompts = List.of(prompt(3, 1), prompt(20, 2), prompt(9, 3), prompt(1, 4), prompt(33, 5), prompt(8, 6));
+        List<GenerationParams> params = List.of(
+                GenerationParams.greedy(12),
+                new GenerationParams(15, new SamplingParams(1.5f, 0, 1f, 0f, 1f, 64, 7), List.of()),
+                new GenerationParams(10, new SamplingParams(0.9f, 20, 0.9f, 0.05f, 1.3f, 16, 3), List.of()),
+                new GenerationParams(20, SamplingParams.greedy(), List.of("e", "a")),
+                new GenerationParams(9, new SamplingParams(0f, 0, 1f, 0f, 1.2f, 8, 0), List.of()),
+                GenerationParams.greedy(25));
+        try (BitNetModel m = load(); Scheduler scheduler = new Scheduler(m)) {
+            int free = m.freeKvBlocks();
+            List<Generation> running = new ArrayList<>();
+            List<StringBuilder> streamed = new ArrayList<>();
+            for (int i = 0; i < prompts.size(); i++) {
+                StringBuilder text = new StringBuilder();
+                streamed.add(text);
+                running.add(scheduler.submit(prompts.get(i), params.get(i), (id, piece) -> text.append(piece)));
+            }
+            for (int i = 0; i < prompts.size(); i++) {
+                GenerationResult batched = await(running.get(i));
+                GenerationResult single = alone(m, prompts.get(i), params.get(i));
+                assertArrayEquals(single.ids(), batched.ids(), "request " + i);
+                assertEquals(single.text(), batched.text(), "request " + i);
+                assertEquals(single.stopReason(), batched.stopReason(), "request " + i);
+                assertEquals(batched.text(), streamed.get(i).toString(), "request " + i + " streamed");
+            }
+            assertEquals(free, m.freeKvBlocks(), "every block given back");
+            assertEquals(0, scheduler.runningCount());
+        }
+    }
+
+    @Test
+    void aFullContextEndsTheSequenceAsASessionDoes() throws Exception {
+        try (BitNetModel m = load(); Scheduler scheduler = new Scheduler(m)) {
+            int[] p = prompt(CTX - 5, 8);
+            GenerationResult batched = await(scheduler.submit(p, GenerationParams.greedy(50), TokenListener.NONE));
+            GenerationResult single = alone(m, p, GenerationParams.greedy(50));
+            assertEquals(StopReason.CONTEXT_FULL, batched.stopReason());
+            assertArrayEquals(single.ids(), batched.ids());
+            assertEquals(single.stopReason(), batched.stopReason());
+        }
+    }
+
+    @Test
+    void cancellingStopsTheRequestAndGivesItsBlocksBack() throws Exception {
+        try (BitNetModel m = load(); Scheduler scheduler = new Scheduler(m)) {
+            int free = m.freeKvBlocks();
+            AtomicInteger seen = new AtomicInteger();
+            Generation[] self = new Generation[1];
+            Generation other = scheduler.submit(prompt(5, 9), GenerationParams.greedy(30), TokenListener.NONE);
+            synchronized (self) {
+                self[0] = scheduler.submit(prompt(5, 10), GenerationParams.greedy(100), (id, text) -> {
+                    if (seen.incrementAndGet() == 3) synchronized (self) { self[0].cancel(); }
+                });
+            }
+            GenerationResult cancelled = await(self[0]);
+            assertEquals(StopReason.CANCELLED, cancelled.stopReason());
+            assertTrue(cancelled.ids().length >= 3 && cancelled.ids().length <= 4, "ids: " + cancelled.ids().length);
+            assertArrayEquals(alone(m, prompt(5, 9), GenerationParams.greedy(30)).ids(), await(other).ids());
+            assertEquals(free, m.freeKvBlocks());
+        }
+    }
+
+    @Test
+    void aListenerThatThrowsEndsOnlyItsOwnRequest() throws Exception {
+        try (BitNetModel m = load(); Scheduler scheduler = new Scheduler(m)) {
+            Generation broken = scheduler.submit(prompt(4, 11), GenerationParams.greedy(20), (id, text) -> {
+                throw new IllegalStateException("client went away");
+            });
+            Generation fine = scheduler.submit(prompt(4, 12), GenerationParams.greedy(20), TokenListener.NONE);
+            assertEquals(StopReason.CANCELLED, await(broken).stopReason());
+            assertArrayEquals(alone(m, prompt(4, 12), GenerationParams.greedy(20)).ids(), await(fine).ids());
+        }
+    }
+
+    @Test
+    void badRequestsAreRefusedBeforeTheyQueue() {
+        try (BitNetModel m = load(); Scheduler scheduler = new Scheduler(m)) {
+            var p = GenerationParams.greedy(4);
+            assertThrows(BitNetException.class, () -> scheduler.submit(new int[0], p, TokenListener.NONE));
+            var tooLong = assertThrows(BitNetException.class, () -> scheduler.submit(prompt(CTX + 1, 1), p, TokenListener.NONE));
+            assertTrue(tooLong.getMessage().contains("129 tokens"), tooLong.getMessage());
+            assertThrows(BitNetException.class, () -> scheduler.submit(new int[]{1, m.config().vocabSize()}, p, TokenListener.NONE));
+            assertThrows(BitNetException.class, () -> scheduler.submit(new int[]{1}, GenerationParams.greedy(-1), TokenListener.NONE));
+            assertEquals(0, scheduler.waitingCount());
+        }
+    }
+
+    @Test
+    void noTokensAskedMeansNothingRuns() throws Exception {
+        try (BitNetModel m = load(); Scheduler scheduler = new Scheduler(m)) {
+            GenerationResult r = await(scheduler.submit(prompt(6, 1), GenerationParams.greedy(0), TokenListener.NONE));
+            assertEquals(StopReason.MAX_TOKENS, r.stopReason());
+            assertEquals(0, r.ids().length);
+        }
+    }
+
+    @Test
+    void closingFailsWhatIsLeftAndRefusesMore() {
+        try (BitNetModel m = load()) {
+            Scheduler scheduler = new Scheduler(m);
+            List<Generation> left = new ArrayList<>();
+            for (int i = 0; i < 8; i++) left.add(scheduler.submit(prompt(30, i), GenerationParams.greedy(100), TokenListener.NONE));
+            scheduler.close();
+            for (Generation g : left) {
+                // each either finished before the close or was failed by it: none is left waiting
+                assertTrue(g.result().isDone());
+            }
+            assertTrue(left.stream().anyMatch(g -> g.result().isCompletedExceptionally()));
+            var e = assertThrows(CompletionException.class, () -> left.get(7).result().join());
+            assertTrue(e.getCause().getMessage().contains("closed"));
+            assertThrows(BitNetException.class, () -> scheduler.submit(prompt(3, 1), GenerationParams.greedy(1), TokenListener.NONE));
+            assertEquals(m.freeKvBlocks(), 3 * (CTX / 16), "blocks of the failed sequences given back");
+        }
+    }
+}
