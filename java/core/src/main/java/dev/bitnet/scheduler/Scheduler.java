@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Continuous batching: many requests share every forward step of one model. Requests wait in a queue until one of
@@ -45,6 +46,7 @@ public final class Scheduler implements AutoCloseable {
     private final Thread thread;
     private volatile boolean closed;
     private volatile int runningCount;
+    private final AtomicLong cancelled = new AtomicLong();
 
     /** Starts the scheduler's thread on {@code model} (which stays the caller's to close, after this). */
     public Scheduler(BitNetModel model) {
@@ -88,6 +90,16 @@ public final class Scheduler implements AutoCloseable {
         return runningCount;
     }
 
+    /** Requests that ended cancelled (by {@link Generation#cancel}, or a listener that threw) since the start. */
+    public long cancelledCount() {
+        return cancelled.get();
+    }
+
+    /** Whether {@link #close} was called (or the scheduler's thread died). */
+    public boolean isClosed() {
+        return closed;
+    }
+
     /** The model this scheduler runs. */
     public BitNetModel model() {
         return model;
@@ -125,6 +137,7 @@ public final class Scheduler implements AutoCloseable {
 
     private void start(ScheduledSequence s) {
         if (s.handle.cancelled() || s.output.done()) { // nothing to run: cancelled while waiting, or 0 tokens asked
+            if (s.handle.cancelled()) cancelled.incrementAndGet();
             s.handle.future().complete(s.result(s.handle.cancelled() ? StopReason.CANCELLED : StopReason.MAX_TOKENS));
             return;
         }
@@ -217,6 +230,7 @@ public final class Scheduler implements AutoCloseable {
             reason = StopReason.CANCELLED;
         }
         release(s);
+        if (reason == StopReason.CANCELLED) cancelled.incrementAndGet();
         s.handle.future().complete(s.result(reason));
     }
 

@@ -78,7 +78,7 @@ class SamplerTest {
         double[] p = softmax(LOGITS, 1);
         Integer[] order = {0, 1, 2, 3, 4, 5, 6, 7};
         Arrays.sort(order, (a, b) -> Double.compare(p[b], p[a]));
-        for (float topP : new float[]{0.3f, 0.6f, 0.8f, 0.95f}) {
+        for (float topP : new float[]{0.3f, 0.6f, 0.8f, 0.95f, 0.985f}) { // 0.985: all but the lowest of the negative logits
             Set<Integer> expected = new HashSet<>();
             double cum = 0;
             for (int id : order) {

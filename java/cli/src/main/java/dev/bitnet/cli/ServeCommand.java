@@ -1,0 +1,74 @@
+package dev.bitnet.cli;
+
+import dev.bitnet.api.BitNet;
+import dev.bitnet.api.BitNetException;
+import dev.bitnet.api.BitNetModel;
+import dev.bitnet.scheduler.Scheduler;
+import dev.bitnet.server.OpenAiServer;
+import dev.bitnet.server.ServerConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code bitnet serve}: the OpenAI-compatible HTTP server, until the process is stopped (Ctrl-C, SIGTERM). */
+@Command(name = "serve", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
+        customSynopsis = "bitnet serve -m FILE [--host ADDR] [--port N] [-np N] [OPTIONS]",
+        description = {"Serve the model over an OpenAI-compatible HTTP API: POST /v1/completions, "
+                + "POST /v1/chat/completions (with \"stream\": true for server-sent events), GET /v1/models, GET /health.",
+                "Concurrent requests share every forward step (continuous batching): up to --parallel generate at once, "
+                        + "each with its own KV cache of --ctx-size tokens; more wait in a queue."})
+final class ServeCommand implements Callable<Integer> {
+    @Mixin
+    ModelOptions model;
+    @Mixin
+    VerboseOption verbose;
+    @Option(names = "--host", paramLabel = "ADDR", defaultValue = "127.0.0.1",
+            description = "address to listen on; 0.0.0.0 for every interface (default: ${DEFAULT-VALUE})")
+    String host;
+    @Option(names = "--port", paramLabel = "N", defaultValue = "8080", description = "TCP port; 0 picks a free one (default: ${DEFAULT-VALUE})")
+    int port;
+    @Option(names = {"-np", "--parallel"}, paramLabel = "N", defaultValue = "4",
+            description = "requests generating at once, each with a KV cache of --ctx-size tokens (default: ${DEFAULT-VALUE})")
+    int parallel;
+    @Option(names = {"-ub", "--ubatch"}, paramLabel = "N", defaultValue = "64",
+            description = "tokens per forward step: prompt chunks and one token of each generating request (default: ${DEFAULT-VALUE})")
+    int stepTokens;
+    @Option(names = "--alias", paramLabel = "NAME", description = "the model's id in the API (default: the file name)")
+    String alias;
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        if (parallel < 1 || parallel > 256) throw new BitNetException("--parallel must be in 1..256, got " + parallel);
+        if (stepTokens < 1) throw new BitNetException("--ubatch must be >= 1, got " + stepTokens);
+        if (port < 0 || port > 65535) throw new BitNetException("--port must be in 0..65535, got " + port);
+        PrintWriter err = spec.commandLine().getErr();
+        String name = alias != null ? alias : model.model().getFileName().toString();
+        CountDownLatch stopped = new CountDownLatch(1);
+        try (BitNetModel m = BitNet.load(model.model(), model.toLoadOptions().withMaxSequences(parallel).withPrefillChunk(stepTokens));
+             OpenAiServer server = OpenAiServer.start(new Scheduler(m), new ServerConfig(host, port, name, ServerConfig.DEFAULT_MAX_BODY_BYTES))) {
+            Thread hook = new Thread(stopped::countDown);
+            Runtime.getRuntime().addShutdownHook(hook);
+            err.printf("%s | %s | %d parallel, context %d tokens each%nlistening on http://%s:%d%n", name,
+                    m.backendDescription(), parallel, m.contextLength(), host, server.port());
+            err.flush();
+            try {
+                stopped.await();
+            } catch (InterruptedException e) { // an embedding program stopping the command: close down as for Ctrl-C
+            } finally {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException shuttingDown) { // the hook is running: nothing to remove
+                }
+            }
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,138 @@
+package dev.bitnet.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.bitnet.sampling.SamplingParams;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The body of {@code /v1/completions} or {@code /v1/chat/completions}, checked field by field. Fields are OpenAI's,
+ * plus llama.cpp's and vLLM's sampling extensions ({@code top_k}, {@code min_p}, {@code repetition_penalty} or
+ * {@code repeat_penalty}); fields this server does not know are ignored, as OpenAI clients send many, but the ones it
+ * knows and cannot honour ({@code n} > 1, {@code logprobs}, {@code echo}, penalties other than repetition) are refused.
+ *
+ * @param promptText   the prompt as text (chat: the rendered conversation), or null when given as token ids
+ * @param promptIds    the prompt as token ids, or null
+ * @param maxTokens    the most tokens to generate, or -1 for as many as the context holds
+ * @param sampling     temperature, top-k, top-p, min-p, repetition penalty, seed
+ * @param stop         stop strings
+ * @param stream       send server-sent events as tokens come
+ * @param includeUsage with stream, a last event with token counts ({@code stream_options.include_usage})
+ */
+record CompletionRequest(String promptText, int[] promptIds, int maxTokens, SamplingParams sampling, List<String> stop,
+                         boolean stream, boolean includeUsage) {
+
+    /** OpenAI's defaults: completions generate 16 tokens, chat until the reply ends; temperature 1, no truncation. */
+    static CompletionRequest parse(JsonNode body, boolean chat) {
+        if (!body.isObject()) throw ApiError.invalid(null, "the request body must be a JSON object");
+        String text = null;
+        int[] ids = null;
+        if (chat) {
+            text = ChatPrompt.render(body.get("messages"));
+        } else {
+            JsonNode p = unwrapSingle(body.get("prompt"));
+            if (p != null && p.isTextual()) text = p.asText();
+            else if (p != null && p.isArray() && !p.isEmpty() && allInts(p)) {
+                ids = new int[p.size()];
+                for (int i = 0; i < ids.length; i++) ids[i] = p.get(i).asInt();
+            } else {
+                throw ApiError.invalid("prompt", "'prompt' must be a string or an array of token ids (one prompt per request)");
+            }
+        }
+        int maxTokens = chat ? intField(body, "max_completion_tokens", intField(body, "max_tokens", -1, 0), 0)
+                : intField(body, "max_tokens", 16, 0);
+        float temperature = (float) number(body, "temperature", 1.0, 0, 2);
+        int topK = intField(body, "top_k", 0, 0);
+        float topP = (float) number(body, "top_p", 1.0, 0, 1);
+        float minP = (float) number(body, "min_p", 0.0, 0, 1);
+        float penalty = (float) number(body, "repetition_penalty", number(body, "repeat_penalty", 1.0, 0, 10), 0, 10);
+        if (penalty <= 0) throw ApiError.invalid("repetition_penalty", "'repetition_penalty' must be > 0");
+        int lastN = intField(body, "repeat_last_n", 64, 0);
+        long seed = body.hasNonNull("seed") ? longField(body, "seed") : ThreadLocalRandom.current().nextLong();
+        refuseUnsupported(body);
+        boolean stream = bool(body, "stream");
+        JsonNode options = body.get("stream_options");
+        boolean usage = options != null && options.isObject() && bool(options, "include_usage");
+        return new CompletionRequest(text, ids, maxTokens, new SamplingParams(temperature, topK, topP, minP, penalty,
+                lastN, seed), stops(body.get("stop")), stream, usage);
+    }
+
+    /** ["text"] and [[ids]] are one prompt too; more than one is a batch, which this server does not take. */
+    private static JsonNode unwrapSingle(JsonNode p) {
+        if (p != null && p.isArray() && p.size() == 1 && (p.get(0).isTextual() || p.get(0).isArray())) return p.get(0);
+        return p;
+    }
+
+    private static boolean allInts(JsonNode array) {
+        for (JsonNode n : array) if (!n.isInt()) return false;
+        return true;
+    }
+
+    private static void refuseUnsupported(JsonNode body) {
+        if (body.hasNonNull("n") && !(body.get("n").isInt() && body.get("n").asInt() == 1)) {
+            throw ApiError.invalid("n", "only n = 1 is supported (send one request per completion)");
+        }
+        if (body.hasNonNull("best_of") && !(body.get("best_of").isInt() && body.get("best_of").asInt() == 1)) {
+            throw ApiError.invalid("best_of", "only best_of = 1 is supported");
+        }
+        for (String f : new String[]{"logprobs", "top_logprobs", "echo"}) {
+            JsonNode v = body.get(f);
+            if (v != null && !v.isNull() && !(v.isBoolean() && !v.asBoolean())) {
+                throw ApiError.invalid(f, "'" + f + "' is not supported by this server");
+            }
+        }
+        for (String f : new String[]{"presence_penalty", "frequency_penalty"}) {
+            JsonNode v = body.get(f);
+            if (v != null && !v.isNull() && !(v.isNumber() && v.asDouble() == 0)) {
+                throw ApiError.invalid(f, "'" + f + "' is not supported; use 'repetition_penalty'");
+            }
+        }
+    }
+
+    private static List<String> stops(JsonNode stop) {
+        if (stop == null || stop.isNull()) return List.of();
+        if (stop.isTextual()) return List.of(stop.asText());
+        if (stop.isArray()) {
+            List<String> all = new ArrayList<>();
+            for (JsonNode s : stop) {
+                if (!s.isTextual()) throw ApiError.invalid("stop", "'stop' must be a string or an array of strings");
+                all.add(s.asText());
+            }
+            return all;
+        }
+        throw ApiError.invalid("stop", "'stop' must be a string or an array of strings");
+    }
+
+    private static int intField(JsonNode body, String name, int absent, int min) {
+        JsonNode v = body.get(name);
+        if (v == null || v.isNull()) return absent;
+        if (!v.isInt() || v.asInt() < min) {
+            throw ApiError.invalid(name, "'" + name + "' must be an integer >= " + min + ", got " + v);
+        }
+        return v.asInt();
+    }
+
+    private static long longField(JsonNode body, String name) {
+        JsonNode v = body.get(name);
+        if (!v.isIntegralNumber() || !v.canConvertToLong()) throw ApiError.invalid(name, "'" + name + "' must be an integer, got " + v);
+        return v.asLong();
+    }
+
+    private static double number(JsonNode body, String name, double absent, double min, double max) {
+        JsonNode v = body.get(name);
+        if (v == null || v.isNull()) return absent;
+        if (!v.isNumber() || v.asDouble() < min || v.asDouble() > max || Double.isNaN(v.asDouble())) {
+            throw ApiError.invalid(name, "'" + name + "' must be a number in [" + min + ", " + max + "], got " + v);
+        }
+        return v.asDouble();
+    }
+
+    private static boolean bool(JsonNode body, String name) {
+        JsonNode v = body.get(name);
+        if (v == null || v.isNull()) return false;
+        if (!v.isBoolean()) throw ApiError.invalid(name, "'" + name + "' must be true or false, got " + v);
+        return v.asBoolean();
+    }
+}

@@ -1,0 +1,165 @@
+package dev.bitnet.server;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.bitnet.api.BitNetException;
+import dev.bitnet.scheduler.Scheduler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * An OpenAI-compatible HTTP server over a {@link Scheduler}: every request is a sequence in its continuous batch.
+ *
+ * <pre>
+ * POST /v1/completions        prompt (text or token ids) -> text_completion, or server-sent events with "stream"
+ * POST /v1/chat/completions   messages (BitNet chat format) -> chat.completion, or chat.completion.chunk events
+ * GET  /v1/models             the one model served
+ * GET  /health                {"status": "ok", ...} once the model is loaded
+ * </pre>
+ * The paths also answer without {@code /v1}, as llama.cpp's server does. Every refusal is OpenAI's error object with a
+ * message naming the field at fault; no request can stop the server or disturb another request. Requests run on
+ * virtual threads; only the scheduler's thread touches the model.
+ */
+public final class OpenAiServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(OpenAiServer.class);
+
+    private final HttpServer http;
+    private final ExecutorService executor;
+    private final Scheduler scheduler;
+    private final ServerConfig config;
+    private final CompletionEndpoint completions;
+    private final CompletionEndpoint chatCompletions;
+    private final long started = System.currentTimeMillis() / 1000;
+
+    private OpenAiServer(HttpServer http, Scheduler scheduler, ServerConfig config) {
+        this.http = http;
+        this.scheduler = scheduler;
+        this.config = config;
+        this.completions = new CompletionEndpoint(scheduler, config.modelName(), false);
+        this.chatCompletions = new CompletionEndpoint(scheduler, config.modelName(), true);
+        this.executor = Executors.newVirtualThreadPerTaskExecutor();
+        http.setExecutor(executor);
+        http.createContext("/", this::route);
+    }
+
+    /** Binds the address and starts serving; a port in use or a bad host throws {@link BitNetException}. */
+    public static OpenAiServer start(Scheduler scheduler, ServerConfig config) {
+        HttpServer http;
+        try {
+            http = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 128);
+        } catch (IOException | RuntimeException e) {
+            throw new BitNetException("cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage());
+        }
+        OpenAiServer server = new OpenAiServer(http, scheduler, config);
+        http.start();
+        LOG.info("serving {} on http://{}:{}", config.modelName(), config.host(), server.port());
+        return server;
+    }
+
+    /** The port listened on (the one picked, when the configured port was 0). */
+    public int port() {
+        return http.getAddress().getPort();
+    }
+
+    private void route(HttpExchange exchange) {
+        try (exchange) {
+            String path = exchange.getRequestURI().getPath();
+            String route = path.startsWith("/v1/") ? path.substring(3) : path;
+            try {
+                switch (route) {
+                    case "/completions" -> completions.handle(exchange, body(exchange, "POST"));
+                    case "/chat/completions" -> chatCompletions.handle(exchange, body(exchange, "POST"));
+                    case "/models" -> {
+                        requireMethod(exchange, "GET");
+                        sendJson(exchange, 200, models());
+                    }
+                    case "/health" -> {
+                        requireMethod(exchange, "GET");
+                        ObjectNode health = Responses.JSON.createObjectNode().put("status", "ok")
+                                .put("running", scheduler.runningCount()).put("waiting", scheduler.waitingCount());
+                        sendJson(exchange, 200, health);
+                    }
+                    default -> throw ApiError.notFound("no such endpoint: " + path
+                            + " (this server has /v1/completions, /v1/chat/completions, /v1/models, /health)");
+                }
+            } catch (ApiError e) {
+                sendError(exchange, e);
+            } catch (BitNetException e) {
+                sendError(exchange, ApiError.invalid(null, e.getMessage()));
+            } catch (IOException e) {
+                LOG.debug("{} {}: the client went away ({})", exchange.getRequestMethod(), path, e.toString());
+            } catch (RuntimeException e) {
+                LOG.error("{} {} failed", exchange.getRequestMethod(), path, e);
+                sendError(exchange, ApiError.internal("internal error: " + e));
+            }
+        }
+    }
+
+    private ObjectNode models() {
+        ObjectNode root = Responses.JSON.createObjectNode().put("object", "list");
+        root.putArray("data").addObject().put("id", config.modelName()).put("object", "model").put("created", started)
+                .put("owned_by", "bitnet-java").put("max_model_len", scheduler.model().contextLength());
+        return root;
+    }
+
+    /** The request's JSON body, read up to the size limit. */
+    private JsonNode body(HttpExchange exchange, String method) throws IOException {
+        requireMethod(exchange, method);
+        byte[] bytes;
+        try (InputStream in = exchange.getRequestBody()) {
+            bytes = in.readNBytes(config.maxBodyBytes() + 1);
+        }
+        if (bytes.length > config.maxBodyBytes()) throw ApiError.tooLarge(config.maxBodyBytes());
+        if (bytes.length == 0) throw ApiError.invalid(null, "the request has no body: send a JSON object");
+        try {
+            return Responses.JSON.readTree(bytes);
+        } catch (JsonProcessingException e) {
+            throw ApiError.invalid(null, "the body is not valid JSON: " + e.getOriginalMessage()
+                    + " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
+        }
+    }
+
+    private static void requireMethod(HttpExchange exchange, String method) {
+        if (!exchange.getRequestMethod().equals(method)) {
+            exchange.getResponseHeaders().set("Allow", method);
+            throw ApiError.methodNotAllowed(exchange.getRequestMethod(), exchange.getRequestURI().getPath(), method);
+        }
+    }
+
+    static void sendJson(HttpExchange exchange, int status, JsonNode json) throws IOException {
+        byte[] bytes = Responses.JSON.writeValueAsString(json).getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        exchange.getResponseBody().write(bytes);
+    }
+
+    /** The error as a response, unless a response has begun (a stream reports its errors as events). */
+    private static void sendError(HttpExchange exchange, ApiError e) {
+        if (exchange.getResponseCode() != -1) return;
+        try {
+            sendJson(exchange, e.status, Responses.error(e));
+        } catch (IOException ignored) { // the client went away
+        }
+    }
+
+    /**
+     * Closes the scheduler (requests in flight end with an error, new ones get 503), then stops listening after at
+     * most a second for the responses being written. The model stays the caller's to close.
+     */
+    @Override
+    public void close() {
+        scheduler.close();
+        http.stop(1);
+        executor.shutdownNow();
+    }
+}

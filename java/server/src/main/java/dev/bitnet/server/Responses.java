@@ -1,0 +1,88 @@
+package dev.bitnet.server;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bitnet.api.StopReason;
+
+/**
+ * The JSON bodies of OpenAI's completion API: whole responses, stream chunks, usage, errors. One place for the
+ * field names, so completions and chat stay alike.
+ */
+final class Responses {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private Responses() {
+    }
+
+    /** OpenAI's finish_reason: "stop" for an end token or stop string, "length" for the token limit or a full context. */
+    static String finishReason(StopReason r) {
+        return switch (r) {
+            case END_OF_TURN, STOP_STRING -> "stop";
+            case MAX_TOKENS, CONTEXT_FULL -> "length";
+            case CANCELLED -> null;
+        };
+    }
+
+    /** The fields every completion object has: id, object, created, model, choices[0] (returned, to fill). */
+    static ObjectNode envelope(ObjectNode root, String id, String object, long created, String model) {
+        root.put("id", id).put("object", object).put("created", created).put("model", model);
+        ObjectNode choice = root.putArray("choices").addObject();
+        choice.put("index", 0);
+        return choice;
+    }
+
+    /** A whole completion ({@code text_completion}) or chat completion ({@code chat.completion}). */
+    static ObjectNode whole(boolean chat, String id, long created, String model, String text, StopReason reason,
+                            int promptTokens, int completionTokens) {
+        ObjectNode root = JSON.createObjectNode();
+        ObjectNode choice = envelope(root, id, chat ? "chat.completion" : "text_completion", created, model);
+        if (chat) choice.putObject("message").put("role", "assistant").put("content", text);
+        else choice.put("text", text).putNull("logprobs");
+        choice.put("finish_reason", finishReason(reason));
+        usage(root, promptTokens, completionTokens);
+        return root;
+    }
+
+    /**
+     * One stream event: a piece of text (chat: {@code delta.content}; the first chat chunk also carries the role), or
+     * with {@code reason} the last chunk, without text.
+     */
+    static ObjectNode chunk(boolean chat, String id, long created, String model, String text, boolean first, StopReason reason) {
+        ObjectNode root = JSON.createObjectNode();
+        ObjectNode choice = envelope(root, id, chat ? "chat.completion.chunk" : "text_completion", created, model);
+        if (chat) {
+            ObjectNode delta = choice.putObject("delta");
+            if (first) delta.put("role", "assistant");
+            if (text != null) delta.put("content", text);
+        } else {
+            choice.put("text", text == null ? "" : text).putNull("logprobs");
+        }
+        if (reason != null) choice.put("finish_reason", finishReason(reason));
+        else choice.putNull("finish_reason");
+        return root;
+    }
+
+    /** The stream's usage event ({@code stream_options.include_usage}): no choices, the token counts. */
+    static ObjectNode usageChunk(boolean chat, String id, long created, String model, int promptTokens, int completionTokens) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("id", id).put("object", chat ? "chat.completion.chunk" : "text_completion").put("created", created)
+                .put("model", model).putArray("choices");
+        usage(root, promptTokens, completionTokens);
+        return root;
+    }
+
+    private static void usage(ObjectNode root, int promptTokens, int completionTokens) {
+        root.putObject("usage").put("prompt_tokens", promptTokens).put("completion_tokens", completionTokens)
+                .put("total_tokens", promptTokens + completionTokens);
+    }
+
+    static ObjectNode error(ApiError e) {
+        ObjectNode root = JSON.createObjectNode();
+        ObjectNode error = root.putObject("error");
+        error.put("message", e.getMessage()).put("type", e.type);
+        if (e.param != null) error.put("param", e.param);
+        else error.putNull("param");
+        error.putNull("code");
+        return root;
+    }
+}

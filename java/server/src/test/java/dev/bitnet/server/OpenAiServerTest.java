@@ -1,0 +1,216 @@
+package dev.bitnet.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bitnet.api.BitNet;
+import dev.bitnet.api.BitNetModel;
+import dev.bitnet.api.GenerationParams;
+import dev.bitnet.api.GenerationResult;
+import dev.bitnet.api.LoadOptions;
+import dev.bitnet.api.Session;
+import dev.bitnet.api.TokenListener;
+import dev.bitnet.gguf.GgmlType;
+import dev.bitnet.scheduler.Scheduler;
+import dev.bitnet.testmodel.TestModelGenerator;
+import dev.bitnet.testmodel.TestModelSpec;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The OpenAI API end to end over HTTP, on a tiny generated model, checked against sessions run alone. */
+class OpenAiServerTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int CTX = 128;
+    private static final int BODY_LIMIT = 4096;
+
+    @TempDir
+    static Path dir;
+    static BitNetModel model;
+    static OpenAiServer server;
+    static Scheduler scheduler;
+    static HttpClient client;
+    static String base;
+
+    @BeforeAll
+    static void start() {
+        Path file = dir.resolve("tiny.gguf");
+        TestModelGenerator.write(TestModelSpec.tiny(GgmlType.I2_S).withSeed(11), file);
+        model = BitNet.load(file, LoadOptions.defaults().withBackend("reference").withContextLength(CTX)
+                .withPrefillChunk(8).withMaxSequences(3));
+        scheduler = new Scheduler(model);
+        server = OpenAiServer.start(scheduler, new ServerConfig("127.0.0.1", 0, "tiny", BODY_LIMIT));
+        client = HttpClient.newHttpClient();
+        base = "http://127.0.0.1:" + server.port();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+        model.close();
+    }
+
+    private static HttpResponse<String> post(String path, String body) throws IOException, InterruptedException {
+        return client.send(HttpRequest.newBuilder(URI.create(base + path)).POST(HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return client.send(HttpRequest.newBuilder(URI.create(base + path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static GenerationResult alone(String prompt, int maxTokens) {
+        try (Session s = model.newSession()) {
+            return s.generate(prompt, GenerationParams.greedy(maxTokens), TokenListener.NONE);
+        }
+    }
+
+    /** The text of a stream's events, checked for OpenAI's shape: data lines, a finish_reason last, then [DONE]. */
+    private static StreamedReply parseStream(String body, boolean chat) throws IOException {
+        StringBuilder text = new StringBuilder();
+        List<JsonNode> events = new ArrayList<>();
+        boolean done = false;
+        for (String line : body.split("\n")) {
+            if (line.isEmpty() || line.startsWith(":")) continue;
+            assertTrue(line.startsWith("data: "), line);
+            assertFalse(done, "an event after [DONE]");
+            String data = line.substring(6);
+            if (data.equals("[DONE]")) {
+                done = true;
+                continue;
+            }
+            JsonNode e = JSON.readTree(data);
+            events.add(e);
+            if (e.get("choices").isEmpty()) continue; // the usage event
+            JsonNode choice = e.get("choices").get(0);
+            JsonNode piece = chat ? choice.get("delta").get("content") : choice.get("text");
+            if (piece != null) text.append(piece.asText());
+        }
+        assertTrue(done, "the stream ends with [DONE]");
+        return new StreamedReply(text.toString(), events);
+    }
+
+    record StreamedReply(String text, List<JsonNode> events) {
+    }
+
+    @Test
+    void modelsAndHealth() throws Exception {
+        JsonNode models = JSON.readTree(get("/v1/models").body());
+        assertEquals("tiny", models.get("data").get(0).get("id").asText());
+        assertEquals(CTX, models.get("data").get(0).get("max_model_len").asInt());
+        HttpResponse<String> health = get("/health");
+        assertEquals(200, health.statusCode());
+        assertEquals("ok", JSON.readTree(health.body()).get("status").asText());
+    }
+
+    @Test
+    void aCompletionIsWhatASessionGenerates() throws Exception {
+        HttpResponse<String> r = post("/v1/completions", "{\"model\":\"tiny\",\"prompt\":\"hello world\",\"max_tokens\":12,\"temperature\":0}");
+        assertEquals(200, r.statusCode(), r.body());
+        JsonNode body = JSON.readTree(r.body());
+        GenerationResult expected = alone("hello world", 12);
+        assertEquals("text_completion", body.get("object").asText());
+        assertEquals(expected.text(), body.get("choices").get(0).get("text").asText());
+        assertEquals(expected.promptIds().length, body.get("usage").get("prompt_tokens").asInt());
+        assertEquals(expected.ids().length, body.get("usage").get("completion_tokens").asInt());
+        String reason = expected.ids().length == 12 ? "length" : "stop";
+        assertEquals(reason, body.get("choices").get(0).get("finish_reason").asText());
+    }
+
+    @Test
+    void aStreamCarriesTheSameTextAsTheWholeResponse() throws Exception {
+        String request = "{\"prompt\":\"the cat\",\"max_tokens\":20,\"temperature\":0,\"stream\":true,\"stream_options\":{\"include_usage\":true}}";
+        HttpResponse<String> r = post("/v1/completions", request);
+        assertEquals(200, r.statusCode());
+        assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream"));
+        StreamedReply reply = parseStream(r.body(), false);
+        GenerationResult expected = alone("the cat", 20);
+        assertEquals(expected.text(), reply.text());
+        JsonNode usage = reply.events().getLast().get("usage");
+        assertEquals(expected.ids().length, usage.get("completion_tokens").asInt());
+        JsonNode last = reply.events().get(reply.events().size() - 2).get("choices").get(0);
+        assertFalse(last.get("finish_reason").isNull(), "the last chunk has a finish_reason");
+    }
+
+    @Test
+    void chatUsesBitNetsChatFormat() throws Exception {
+        String request = "{\"messages\":[{\"role\":\"user\",\"content\":\"hi there\"}],\"max_tokens\":10,\"temperature\":0}";
+        JsonNode body = JSON.readTree(post("/v1/chat/completions", request).body());
+        GenerationResult expected;
+        try (Session s = model.newSession()) {
+            expected = s.chat("hi there", GenerationParams.greedy(10), TokenListener.NONE);
+        }
+        assertEquals("chat.completion", body.get("object").asText());
+        JsonNode message = body.get("choices").get(0).get("message");
+        assertEquals("assistant", message.get("role").asText());
+        assertEquals(expected.text(), message.get("content").asText());
+        assertEquals(expected.promptIds().length, body.get("usage").get("prompt_tokens").asInt());
+
+        HttpResponse<String> streamed = post("/chat/completions", request.replace("}],", "}],\"stream\":true,"));
+        StreamedReply reply = parseStream(streamed.body(), true);
+        assertEquals(expected.text(), reply.text());
+        assertEquals("assistant", reply.events().getFirst().get("choices").get(0).get("delta").get("role").asText());
+    }
+
+    @Test
+    void concurrentRequestsEachGetWhatTheyGetAlone() throws Exception {
+        String[] prompts = {"a b c", "hello", "the cat sat on the mat and then", "x", "one two three four five", "zz top"};
+        List<CompletableFuture<HttpResponse<String>>> replies = new ArrayList<>();
+        for (String p : prompts) {
+            String body = "{\"prompt\":" + JSON.writeValueAsString(p) + ",\"max_tokens\":15,\"temperature\":0"
+                    + (p.length() % 2 == 0 ? ",\"stream\":true" : "") + "}";
+            replies.add(client.sendAsync(HttpRequest.newBuilder(URI.create(base + "/v1/completions"))
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString()));
+        }
+        for (int i = 0; i < prompts.length; i++) {
+            HttpResponse<String> r = replies.get(i).join();
+            assertEquals(200, r.statusCode(), r.body());
+            String text = prompts[i].length() % 2 == 0 ? parseStream(r.body(), false).text()
+                    : JSON.readTree(r.body()).get("choices").get(0).get("text").asText();
+            assertEquals(alone(prompts[i], 15).text(), text, prompts[i]);
+        }
+    }
+
+    @Test
+    void badRequestsGetOpenAiErrorsAndTheServerGoesOn() throws Exception {
+        assertError(post("/v1/completions", "{\"prompt\": \"hi\", "), 400, null, "not valid JSON");
+        assertError(post("/v1/completions", "[1, 2]"), 400, null, "JSON object");
+        assertError(post("/v1/completions", "{\"max_tokens\": 3}"), 400, "prompt", "'prompt'");
+        assertError(post("/v1/completions", "{\"prompt\": \"hi\", \"max_tokens\": \"many\"}"), 400, "max_tokens", "integer");
+        assertError(post("/v1/completions", "{\"prompt\": \"hi\", \"temperature\": 7}"), 400, "temperature", "[0.0, 2.0]");
+        assertError(post("/v1/completions", "{\"prompt\": \"hi\", \"n\": 2}"), 400, "n", "n = 1");
+        assertError(post("/v1/completions", "{\"prompt\": [1, 2, 99999]}"), 400, "prompt", "99999");
+        StringBuilder ids = new StringBuilder("[1");
+        for (int i = 0; i < CTX; i++) ids.append(",5");
+        assertError(post("/v1/completions", "{\"prompt\": " + ids + "]}"), 400, "prompt", "the context holds " + CTX);
+        assertError(post("/v1/chat/completions", "{\"messages\": [{\"role\": \"robot\", \"content\": \"x\"}]}"), 400,
+                "messages[0].role", "must be one of");
+        assertError(post("/v1/chat/completions", "{\"messages\": []}"), 400, "messages", "non-empty");
+        assertError(post("/v1/completions", "{\"prompt\": \"" + "a".repeat(BODY_LIMIT) + "\"}"), 413, null, "larger than");
+        assertError(get("/v1/completions"), 405, null, "use POST");
+        assertError(get("/v2/everything"), 404, null, "no such endpoint");
+        // and the server still answers
+        assertEquals(200, post("/v1/completions", "{\"prompt\":\"hi\",\"max_tokens\":2}").statusCode());
+        assertEquals(0, scheduler.runningCount());
+    }
+
+    private static void assertError(HttpResponse<String> r, int status, String param, String inMessage) throws IOException {
+        assertEquals(status, r.statusCode(), r.body());
+        JsonNode error = JSON.readTree(r.body()).get("error");
+        assertNotNull(error, r.body());
+        assertTrue(error.get("message").asText().contains(inMessage), error.get("message").asText());
+        if (param != null) assertEquals(param, error.get("param").asText());
+    }
+}
