@@ -85,5 +85,27 @@ else
     echo "cpu $cpu_ids / $other $other_ids"
     [ "$cpu_ids" = "$other_ids" ] || { echo "ci/test.sh: cpu and $other disagree" >&2; exit 1; }
   done
+  if command -v curl >/dev/null; then
+    echo "== ./bitnet serve: a completion over HTTP gives generate's text"
+    log=$(mktemp)
+    ./bitnet serve -m "$model" --port 0 -np 2 </dev/null 2>"$log" &
+    server=$!
+    port=""
+    for _ in $(seq 1 600); do
+      port=$(sed -n 's|.*listening on http://[^:]*:\([0-9]*\).*|\1|p' "$log")
+      [ -n "$port" ] || ! kill -0 "$server" 2>/dev/null && break
+      sleep 0.1
+    done
+    [ -n "$port" ] || { cat "$log" >&2; echo "ci/test.sh: serve did not start" >&2; exit 1; }
+    text() { sed -n 's/.*"text" *: *"\(\([^"\\]\|\\.\)*\)".*/\1/p'; }
+    served=$(curl -sf "http://127.0.0.1:$port/v1/completions" \
+      -d '{"prompt": [128000, 791, 6864], "max_tokens": 8, "temperature": 0}' | text || true)
+    kill -TERM "$server"; wait "$server" || true
+    alone=$(./bitnet generate -m "$model" --prompt-ids 128000,791,6864 -n 8 --temperature 0 --json </dev/null | text)
+    echo "serve \"$served\" / generate \"$alone\""
+    [ -n "$alone" ] && [ "$served" = "$alone" ] || { echo "ci/test.sh: serve and generate disagree" >&2; exit 1; }
+  else
+    echo "== serve smoke skipped: no curl"
+  fi
 fi
 echo "== all tests passed"

@@ -15,6 +15,7 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /** {@code bitnet serve}: the OpenAI-compatible HTTP server, until the process is stopped (Ctrl-C, SIGTERM). */
 @Command(name = "serve", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
@@ -51,10 +52,17 @@ final class ServeCommand implements Callable<Integer> {
         if (port < 0 || port > 65535) throw new BitNetException("--port must be in 0..65535, got " + port);
         PrintWriter err = spec.commandLine().getErr();
         String name = alias != null ? alias : model.model().getFileName().toString();
-        CountDownLatch stopped = new CountDownLatch(1);
+        CountDownLatch stopped = new CountDownLatch(1), closed = new CountDownLatch(1);
+        // on Ctrl-C / SIGTERM the JVM runs this hook and halts when it returns: let the server close first
+        Thread hook = new Thread(() -> {
+            stopped.countDown();
+            try {
+                closed.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException ignored) { // halting anyway
+            }
+        });
         try (BitNetModel m = BitNet.load(model.model(), model.toLoadOptions().withMaxSequences(parallel).withPrefillChunk(stepTokens));
              OpenAiServer server = OpenAiServer.start(new Scheduler(m), new ServerConfig(host, port, name, ServerConfig.DEFAULT_MAX_BODY_BYTES))) {
-            Thread hook = new Thread(stopped::countDown);
             Runtime.getRuntime().addShutdownHook(hook);
             err.printf("%s | %s | %d parallel, context %d tokens each%nlistening on http://%s:%d%n", name,
                     m.backendDescription(), parallel, m.contextLength(), host, server.port());
@@ -62,11 +70,12 @@ final class ServeCommand implements Callable<Integer> {
             try {
                 stopped.await();
             } catch (InterruptedException e) { // an embedding program stopping the command: close down as for Ctrl-C
-            } finally {
-                try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException shuttingDown) { // the hook is running: nothing to remove
-                }
+            }
+        } finally {
+            closed.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException | IllegalArgumentException notRemovable) { // shutting down, or never added
             }
         }
         return 0;

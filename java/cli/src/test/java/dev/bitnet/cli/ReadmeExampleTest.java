@@ -6,6 +6,9 @@ import dev.bitnet.api.GenerationParams;
 import dev.bitnet.api.GenerationResult;
 import dev.bitnet.api.LoadOptions;
 import dev.bitnet.api.Session;
+import dev.bitnet.api.TokenListener;
+import dev.bitnet.scheduler.Generation;
+import dev.bitnet.scheduler.Scheduler;
 import dev.bitnet.gguf.GgmlType;
 import dev.bitnet.testmodel.TestModelGenerator;
 import dev.bitnet.testmodel.TestModelSpec;
@@ -16,10 +19,13 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The README's "Java API" example, as written there, on a generated model (so the README cannot drift). */
+/** The README's "Java API" examples, as written there, on a generated model (so the README cannot drift). */
 class ReadmeExampleTest {
     @TempDir
     Path dir;
@@ -49,6 +55,42 @@ class ReadmeExampleTest {
                     (id, text) -> System.out.print(text));               // streaming callback
             System.out.printf("%n%d tokens, %.1f tok/s, stop: %s%n", r.ids().length, r.decodeTokensPerSecond(), r.stopReason());
             return r.ids().length;
+        }
+    }
+
+    @Test
+    void theSchedulerExampleRuns() {
+        Path file = dir.resolve("ggml-model-i2_s.gguf");
+        TestModelGenerator.write(TestModelSpec.tiny(GgmlType.I2_S).withSeed(5), file);
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        PrintStream stdout = System.out;
+        System.setOut(new PrintStream(buffer, true, StandardCharsets.UTF_8));
+        try {
+            schedulerExample(file);
+        } finally {
+            System.setOut(stdout);
+        }
+        // what sessions generate alone, one after another
+        StringBuilder expected = new StringBuilder();
+        try (BitNetModel model = BitNet.load(file, LoadOptions.defaults())) {
+            for (String prompt : List.of("The capital of France is", "Water boils at", "BitNet b1.58 is")) {
+                try (Session s = model.newSession()) {
+                    expected.append(s.generate(prompt, GenerationParams.greedy(32), TokenListener.NONE).text()).append(System.lineSeparator());
+                }
+            }
+        }
+        assertEquals(expected.toString(), buffer.toString(StandardCharsets.UTF_8));
+    }
+
+    /** Copied from README.md (only the file path is a parameter). */
+    private static void schedulerExample(Path path) {
+        try (BitNetModel model = BitNet.load(path, LoadOptions.defaults().withMaxSequences(8));
+             Scheduler scheduler = new Scheduler(model)) {
+            List<Generation> running = new ArrayList<>();
+            for (String prompt : List.of("The capital of France is", "Water boils at", "BitNet b1.58 is")) {
+                running.add(scheduler.submit(model.tokenizer().encode(prompt, true), GenerationParams.greedy(32), TokenListener.NONE));
+            }
+            for (Generation g : running) System.out.println(g.result().join().text());   // each as if it ran alone
         }
     }
 }
