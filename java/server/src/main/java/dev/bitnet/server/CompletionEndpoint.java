@@ -1,28 +1,31 @@
 package dev.bitnet.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import dev.bitnet.api.BitNetException;
 import dev.bitnet.api.BitNetModel;
 import dev.bitnet.api.GenerationParams;
 import dev.bitnet.api.GenerationResult;
 import dev.bitnet.api.TokenListener;
+import dev.bitnet.sampling.SamplingParams;
 import dev.bitnet.scheduler.Generation;
 import dev.bitnet.scheduler.Scheduler;
 
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * {@code POST /v1/completions} and {@code POST /v1/chat/completions}: one request, one sequence in the scheduler.
- * With {@code "stream": true} the text goes out as server-sent events while it is generated; a client that goes away
- * is noticed at the next write (or the next keep-alive comment, every two seconds while nothing comes) and its
- * sequence is cancelled, so its place and KV blocks go to the next request.
+ * {@code POST /v1/completions} and {@code POST /v1/chat/completions}: each choice (a prompt, {@code n} times) is one
+ * sequence in the scheduler, so the choices of a request batch with each other and with other requests. With
+ * {@code "stream": true} the text goes out as server-sent events while it is generated; a client that goes away is
+ * noticed at the next write (or the next keep-alive comment, every two seconds while nothing comes) and its sequences
+ * are cancelled, so their places and KV blocks go to the next requests.
  */
 final class CompletionEndpoint {
     private static final long KEEP_ALIVE_MILLIS = 2000;
@@ -37,83 +40,126 @@ final class CompletionEndpoint {
         this.chat = chat;
     }
 
+    /** A request's choices as they run: choice k is prompt k / n. */
+    private record Choices(List<Generation> generations, int promptTokens) {
+        void cancel() {
+            generations.forEach(Generation::cancel);
+        }
+    }
+
     void handle(HttpExchange exchange, JsonNode body) throws IOException {
         CompletionRequest request = CompletionRequest.parse(body, chat);
+        int choices = request.prompts().size() * request.n();
+        TextQueue text = new TextQueue(choices);
+        Choices running = submit(request, text);
+        String id = (chat ? "chatcmpl-" : "cmpl-") + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
+        long created = System.currentTimeMillis() / 1000;
+        if (request.stream()) stream(exchange, running, text, request.includeUsage(), id, created);
+        else whole(exchange, running, id, created);
+    }
+
+    /** Tokenizes and checks every prompt, then queues every choice (none when any prompt is refused). */
+    private Choices submit(CompletionRequest request, TextQueue text) {
         BitNetModel model = scheduler.model();
-        int[] ids = request.promptIds() != null ? request.promptIds() : model.tokenizer().encode(request.promptText(), true);
         String field = chat ? "messages" : "prompt";
-        if (ids.length > model.contextLength()) {
-            throw ApiError.invalid(field, "the prompt is " + ids.length + " tokens; the context holds "
-                    + model.contextLength() + " (start the server with a larger --ctx-size)");
+        List<int[]> prompts = new ArrayList<>();
+        int promptTokens = 0;
+        for (CompletionRequest.Prompt p : request.prompts()) {
+            int[] ids = p.ids() != null ? p.ids() : model.tokenizer().encode(p.text(), true);
+            if (ids.length > model.contextLength()) {
+                throw ApiError.invalid(field, "the prompt" + (request.prompts().size() > 1 ? " " + prompts.size() : "")
+                        + " is " + ids.length + " tokens; the context holds " + model.contextLength()
+                        + " (start the server with a larger --ctx-size)");
+            }
+            try {
+                model.config().requireTokenIds(ids);
+            } catch (BitNetException e) {
+                throw ApiError.invalid(field, e.getMessage());
+            }
+            prompts.add(ids);
+            promptTokens += ids.length;
         }
         int maxTokens = request.maxTokens() < 0 ? model.contextLength() : request.maxTokens();
-        var params = new GenerationParams(maxTokens, request.sampling(), request.stop());
-        TextQueue text = new TextQueue();
-        Generation generation;
+        List<Generation> generations = new ArrayList<>();
         try {
-            generation = scheduler.submit(ids, params, request.stream() ? text : TokenListener.NONE);
+            for (int[] ids : prompts) {
+                for (int j = 0; j < request.n(); j++) {
+                    int index = generations.size();
+                    SamplingParams s = request.sampling();
+                    var sampling = new SamplingParams(s.temperature(), s.topK(), s.topP(), s.minP(), s.repetitionPenalty(),
+                            s.repeatLastN(), s.seed() + j);
+                    TokenListener listener = request.stream() ? text.listener(index) : TokenListener.NONE;
+                    Generation g = scheduler.submit(ids, new GenerationParams(maxTokens, sampling, request.stop()), listener);
+                    g.result().whenComplete((r, e) -> text.end());
+                    generations.add(g);
+                }
+            }
         } catch (BitNetException e) {
+            generations.forEach(Generation::cancel);
             if (scheduler.isClosed()) throw ApiError.unavailable("the server is shutting down");
             throw ApiError.invalid(field, e.getMessage());
         }
-        String id = (chat ? "chatcmpl-" : "cmpl-") + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
-        long created = System.currentTimeMillis() / 1000;
-        if (request.stream()) stream(exchange, generation, text, request, id, created, ids.length);
-        else whole(exchange, generation, id, created, ids.length);
+        return new Choices(generations, promptTokens);
     }
 
-    private void whole(HttpExchange exchange, Generation generation, String id, long created, int promptTokens) throws IOException {
-        GenerationResult r;
+    private void whole(HttpExchange exchange, Choices running, String id, long created) throws IOException {
+        List<GenerationResult> results = new ArrayList<>();
         try {
-            r = generation.result().get();
+            for (Generation g : running.generations()) results.add(g.result().get());
         } catch (ExecutionException e) {
+            running.cancel();
             throw ApiError.internal("generation failed: " + e.getCause().getMessage());
         } catch (InterruptedException e) {
-            generation.cancel();
+            running.cancel();
             Thread.currentThread().interrupt();
             throw ApiError.unavailable("the server is shutting down");
         }
-        OpenAiServer.sendJson(exchange, 200, Responses.whole(chat, id, created, modelName, r.text(), r.stopReason(),
-                promptTokens, r.ids().length));
+        OpenAiServer.sendJson(exchange, 200, Responses.whole(chat, id, created, modelName, results, running.promptTokens()));
     }
 
-    private void stream(HttpExchange exchange, Generation generation, TextQueue text, CompletionRequest request,
-                        String id, long created, int promptTokens) throws IOException {
-        generation.result().whenComplete((r, e) -> text.end());
+    private void stream(HttpExchange exchange, Choices running, TextQueue text, boolean includeUsage, String id,
+                        long created) throws IOException {
         exchange.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
         exchange.getResponseHeaders().set("Cache-Control", "no-cache");
         exchange.sendResponseHeaders(200, 0);
         OutputStream out = exchange.getResponseBody();
+        List<Generation> generations = running.generations();
         try {
-            if (chat) event(out, Responses.chunk(true, id, created, modelName, "", true, null));
-            for (String piece; (piece = text.next(KEEP_ALIVE_MILLIS)) != null; ) {
-                if (piece.isEmpty()) write(out, ": keep-alive\n\n");
-                else event(out, Responses.chunk(chat, id, created, modelName, piece, false, null));
+            if (chat) {
+                for (int k = 0; k < generations.size(); k++) event(out, Responses.chunk(true, id, created, modelName, k, "", true, null));
             }
-            GenerationResult r;
-            try {
-                r = generation.result().get();
-            } catch (ExecutionException e) {
-                ObjectNode error = Responses.error(ApiError.internal("generation failed: " + e.getCause().getMessage()));
-                event(out, error);
-                write(out, "data: [DONE]\n\n");
-                return;
+            for (TextQueue.Piece piece; (piece = text.next(KEEP_ALIVE_MILLIS)) == null || piece.index() >= 0; ) {
+                if (piece == null) write(out, ": keep-alive\n\n");
+                else event(out, Responses.chunk(chat, id, created, modelName, piece.index(), piece.text(), false, null));
             }
-            event(out, Responses.chunk(chat, id, created, modelName, null, false, r.stopReason()));
-            if (request.includeUsage()) {
-                event(out, Responses.usageChunk(chat, id, created, modelName, promptTokens, r.ids().length));
+            int completionTokens = 0;
+            for (int k = 0; k < generations.size(); k++) {
+                GenerationResult r;
+                try {
+                    r = generations.get(k).result().get();
+                } catch (ExecutionException e) {
+                    event(out, Responses.error(ApiError.internal("generation failed: " + e.getCause().getMessage())));
+                    write(out, "data: [DONE]\n\n");
+                    running.cancel();
+                    return;
+                }
+                completionTokens += r.ids().length;
+                event(out, Responses.chunk(chat, id, created, modelName, k, null, false, r.stopReason()));
+            }
+            if (includeUsage) {
+                event(out, Responses.usageChunk(chat, id, created, modelName, running.promptTokens(), completionTokens));
             }
             write(out, "data: [DONE]\n\n");
-        } catch (IOException e) { // the client went away: free its place
-            generation.cancel();
+        } catch (IOException e) { // the client went away: free its places
+            running.cancel();
             throw e;
         } catch (InterruptedException e) {
-            generation.cancel();
+            running.cancel();
             Thread.currentThread().interrupt();
         }
     }
 
-    private static void event(OutputStream out, ObjectNode json) throws IOException {
+    private static void event(OutputStream out, JsonNode json) throws IOException {
         write(out, "data: " + Responses.JSON.writeValueAsString(json) + "\n\n");
     }
 

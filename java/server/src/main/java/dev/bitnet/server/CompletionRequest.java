@@ -11,35 +11,34 @@ import java.util.concurrent.ThreadLocalRandom;
  * The body of {@code /v1/completions} or {@code /v1/chat/completions}, checked field by field. Fields are OpenAI's,
  * plus llama.cpp's and vLLM's sampling extensions ({@code top_k}, {@code min_p}, {@code repetition_penalty} or
  * {@code repeat_penalty}); fields this server does not know are ignored, as OpenAI clients send many, but the ones it
- * knows and cannot honour ({@code n} > 1, {@code logprobs}, {@code echo}, penalties other than repetition) are refused.
+ * knows and cannot honour ({@code logprobs}, {@code echo}, {@code best_of}, penalties other than repetition) are
+ * refused.
  *
- * @param promptText   the prompt as text (chat: the rendered conversation), or null when given as token ids
- * @param promptIds    the prompt as token ids, or null
+ * @param prompts      the prompts (chat: one, the rendered conversation); each gets {@code n} choices
+ * @param n            completions per prompt (with a seed, choice j samples with seed + j)
  * @param maxTokens    the most tokens to generate, or -1 for as many as the context holds
  * @param sampling     temperature, top-k, top-p, min-p, repetition penalty, seed
  * @param stop         stop strings
  * @param stream       send server-sent events as tokens come
  * @param includeUsage with stream, a last event with token counts ({@code stream_options.include_usage})
  */
-record CompletionRequest(String promptText, int[] promptIds, int maxTokens, SamplingParams sampling, List<String> stop,
+record CompletionRequest(List<Prompt> prompts, int n, int maxTokens, SamplingParams sampling, List<String> stop,
                          boolean stream, boolean includeUsage) {
+    /** The most choices one request may ask for (prompts × n); they queue like separate requests. */
+    static final int MAX_CHOICES = 128;
+
+    /** A prompt as text (BOS is added when tokenized) or as token ids used as given: exactly one is non-null. */
+    record Prompt(String text, int[] ids) {
+    }
 
     /** OpenAI's defaults: completions generate 16 tokens, chat until the reply ends; temperature 1, no truncation. */
     static CompletionRequest parse(JsonNode body, boolean chat) {
         if (!body.isObject()) throw ApiError.invalid(null, "the request body must be a JSON object");
-        String text = null;
-        int[] ids = null;
-        if (chat) {
-            text = ChatPrompt.render(body.get("messages"));
-        } else {
-            JsonNode p = unwrapSingle(body.get("prompt"));
-            if (p != null && p.isTextual()) text = p.asText();
-            else if (p != null && p.isArray() && !p.isEmpty() && allInts(p)) {
-                ids = new int[p.size()];
-                for (int i = 0; i < ids.length; i++) ids[i] = p.get(i).asInt();
-            } else {
-                throw ApiError.invalid("prompt", "'prompt' must be a string or an array of token ids (one prompt per request)");
-            }
+        List<Prompt> prompts = chat ? List.of(new Prompt(ChatPrompt.render(body.get("messages")), null))
+                : prompts(body.get("prompt"));
+        int n = intField(body, "n", 1, 1);
+        if ((long) n * prompts.size() > MAX_CHOICES) {
+            throw ApiError.invalid("n", "at most " + MAX_CHOICES + " choices per request (prompts x n), got " + prompts.size() * (long) n);
         }
         int maxTokens = chat ? intField(body, "max_completion_tokens", intField(body, "max_tokens", -1, 0), 0)
                 : intField(body, "max_tokens", 16, 0);
@@ -55,25 +54,39 @@ record CompletionRequest(String promptText, int[] promptIds, int maxTokens, Samp
         boolean stream = bool(body, "stream");
         JsonNode options = body.get("stream_options");
         boolean usage = options != null && options.isObject() && bool(options, "include_usage");
-        return new CompletionRequest(text, ids, maxTokens, new SamplingParams(temperature, topK, topP, minP, penalty,
+        return new CompletionRequest(prompts, n, maxTokens, new SamplingParams(temperature, topK, topP, minP, penalty,
                 lastN, seed), stops(body.get("stop")), stream, usage);
     }
 
-    /** ["text"] and [[ids]] are one prompt too; more than one is a batch, which this server does not take. */
-    private static JsonNode unwrapSingle(JsonNode p) {
-        if (p != null && p.isArray() && p.size() == 1 && (p.get(0).isTextual() || p.get(0).isArray())) return p.get(0);
-        return p;
+    /** A string, an array of token ids, or an array of either (a batch: a choice or n for each). */
+    private static List<Prompt> prompts(JsonNode p) {
+        String expected = "'prompt' must be a string, an array of token ids, or an array of those";
+        if (p == null || p.isNull()) throw ApiError.invalid("prompt", "'prompt' is required");
+        Prompt one = prompt(p);
+        if (one != null) return List.of(one);
+        if (!p.isArray() || p.isEmpty()) throw ApiError.invalid("prompt", expected);
+        List<Prompt> all = new ArrayList<>();
+        for (int i = 0; i < p.size(); i++) {
+            Prompt each = prompt(p.get(i));
+            if (each == null) throw ApiError.invalid("prompt", expected + "; prompt[" + i + "] is " + p.get(i).getNodeType().name().toLowerCase());
+            all.add(each);
+        }
+        return all;
     }
 
-    private static boolean allInts(JsonNode array) {
-        for (JsonNode n : array) if (!n.isInt()) return false;
-        return true;
+    /** One prompt (a string, or a non-empty array of integers), or null if {@code p} is not one. */
+    private static Prompt prompt(JsonNode p) {
+        if (p.isTextual()) return new Prompt(p.asText(), null);
+        if (!p.isArray() || p.isEmpty()) return null;
+        int[] ids = new int[p.size()];
+        for (int i = 0; i < ids.length; i++) {
+            if (!p.get(i).isInt()) return null;
+            ids[i] = p.get(i).asInt();
+        }
+        return new Prompt(null, ids);
     }
 
     private static void refuseUnsupported(JsonNode body) {
-        if (body.hasNonNull("n") && !(body.get("n").isInt() && body.get("n").asInt() == 1)) {
-            throw ApiError.invalid("n", "only n = 1 is supported (send one request per completion)");
-        }
         if (body.hasNonNull("best_of") && !(body.get("best_of").isInt() && body.get("best_of").asInt() == 1)) {
             throw ApiError.invalid("best_of", "only best_of = 1 is supported");
         }

@@ -1,8 +1,12 @@
 package dev.bitnet.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bitnet.api.GenerationResult;
 import dev.bitnet.api.StopReason;
+
+import java.util.List;
 
 /**
  * The JSON bodies of OpenAI's completion API: whole responses, stream chunks, usage, errors. One place for the
@@ -23,33 +27,39 @@ final class Responses {
         };
     }
 
-    /** The fields every completion object has: id, object, created, model, choices[0] (returned, to fill). */
-    static ObjectNode envelope(ObjectNode root, String id, String object, long created, String model) {
+    /** The fields every completion object has: id, object, created, model, and an empty choices array (returned). */
+    private static ArrayNode envelope(ObjectNode root, String id, String object, long created, String model) {
         root.put("id", id).put("object", object).put("created", created).put("model", model);
-        ObjectNode choice = root.putArray("choices").addObject();
-        choice.put("index", 0);
-        return choice;
+        return root.putArray("choices");
     }
 
-    /** A whole completion ({@code text_completion}) or chat completion ({@code chat.completion}). */
-    static ObjectNode whole(boolean chat, String id, long created, String model, String text, StopReason reason,
-                            int promptTokens, int completionTokens) {
+    /** A whole completion ({@code text_completion}) or chat completion ({@code chat.completion}), choice k = results[k]. */
+    static ObjectNode whole(boolean chat, String id, long created, String model, List<GenerationResult> results,
+                            int promptTokens) {
         ObjectNode root = JSON.createObjectNode();
-        ObjectNode choice = envelope(root, id, chat ? "chat.completion" : "text_completion", created, model);
-        if (chat) choice.putObject("message").put("role", "assistant").put("content", text);
-        else choice.put("text", text).putNull("logprobs");
-        choice.put("finish_reason", finishReason(reason));
+        var choices = envelope(root, id, chat ? "chat.completion" : "text_completion", created, model);
+        int completionTokens = 0;
+        for (int k = 0; k < results.size(); k++) {
+            GenerationResult r = results.get(k);
+            ObjectNode choice = choices.addObject().put("index", k);
+            if (chat) choice.putObject("message").put("role", "assistant").put("content", r.text());
+            else choice.put("text", r.text()).putNull("logprobs");
+            choice.put("finish_reason", finishReason(r.stopReason()));
+            completionTokens += r.ids().length;
+        }
         usage(root, promptTokens, completionTokens);
         return root;
     }
 
     /**
-     * One stream event: a piece of text (chat: {@code delta.content}; the first chat chunk also carries the role), or
-     * with {@code reason} the last chunk, without text.
+     * One stream event for choice {@code index}: a piece of text (chat: {@code delta.content}; with {@code first} the
+     * role), or with {@code reason} the choice's last chunk, without text.
      */
-    static ObjectNode chunk(boolean chat, String id, long created, String model, String text, boolean first, StopReason reason) {
+    static ObjectNode chunk(boolean chat, String id, long created, String model, int index, String text, boolean first,
+                            StopReason reason) {
         ObjectNode root = JSON.createObjectNode();
-        ObjectNode choice = envelope(root, id, chat ? "chat.completion.chunk" : "text_completion", created, model);
+        ObjectNode choice = envelope(root, id, chat ? "chat.completion.chunk" : "text_completion", created, model).addObject();
+        choice.put("index", index);
         if (chat) {
             ObjectNode delta = choice.putObject("delta");
             if (first) delta.put("role", "assistant");
@@ -65,8 +75,7 @@ final class Responses {
     /** The stream's usage event ({@code stream_options.include_usage}): no choices, the token counts. */
     static ObjectNode usageChunk(boolean chat, String id, long created, String model, int promptTokens, int completionTokens) {
         ObjectNode root = JSON.createObjectNode();
-        root.put("id", id).put("object", chat ? "chat.completion.chunk" : "text_completion").put("created", created)
-                .put("model", model).putArray("choices");
+        envelope(root, id, chat ? "chat.completion.chunk" : "text_completion", created, model);
         usage(root, promptTokens, completionTokens);
         return root;
     }

@@ -4,35 +4,48 @@ import dev.bitnet.api.TokenListener;
 
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Hands a request's text from the scheduler's thread, which must never wait on a client, to the request's own thread,
- * which writes it to the socket. {@link #end()} marks the end (after the last piece).
+ * which writes it to the socket. A request with several choices has one listener per choice ({@link #listener});
+ * the queue ends when each choice has called {@link #end()}.
  */
-final class TextQueue implements TokenListener {
-    private static final String END = new String("end"); // compared by identity: no piece of text is this object
-
-    private final LinkedBlockingQueue<String> pieces = new LinkedBlockingQueue<>();
-
-    @Override
-    public void onToken(int id, String text) {
-        if (!text.isEmpty()) pieces.add(text);
+final class TextQueue {
+    /** Text of choice {@code index}; an {@code index} of -1 marks the end. */
+    record Piece(int index, String text) {
     }
 
+    private static final Piece END = new Piece(-1, "");
+
+    private final LinkedBlockingQueue<Piece> pieces = new LinkedBlockingQueue<>();
+    private final AtomicInteger open;
+
+    TextQueue(int choices) {
+        this.open = new AtomicInteger(choices);
+    }
+
+    /** The listener of choice {@code index}. */
+    TokenListener listener(int index) {
+        return (id, text) -> {
+            if (!text.isEmpty()) pieces.add(new Piece(index, text));
+        };
+    }
+
+    /** A choice has ended (after its last piece). */
     void end() {
-        pieces.add(END);
+        if (open.decrementAndGet() == 0) pieces.add(END);
     }
 
     /**
-     * The text that came since the last call, joined (waits up to {@code timeoutMillis} for some); "" when none came
-     * in time; null once the end is reached.
+     * The next piece, joined with those of the same choice that follow it (waits up to {@code timeoutMillis} for
+     * one); null when none came in time; {@link Piece#index()} -1 once every choice has ended.
      */
-    String next(long timeoutMillis) throws InterruptedException {
-        String first = pieces.poll(timeoutMillis, TimeUnit.MILLISECONDS);
-        if (first == null) return "";
-        if (first == END) return null;
-        StringBuilder text = new StringBuilder(first);
-        for (String more; (more = pieces.peek()) != null && more != END; ) text.append(pieces.poll());
-        return text.toString();
+    Piece next(long timeoutMillis) throws InterruptedException {
+        Piece first = pieces.poll(timeoutMillis, TimeUnit.MILLISECONDS);
+        if (first == null || first == END) return first;
+        StringBuilder text = new StringBuilder(first.text());
+        for (Piece more; (more = pieces.peek()) != null && more.index() == first.index(); ) text.append(pieces.poll().text());
+        return new Piece(first.index(), text.toString());
     }
 }

@@ -165,6 +165,39 @@ class OpenAiServerTest {
     }
 
     @Test
+    void severalPromptsAndSeveralChoicesEachGetWhatTheyGetAlone() throws Exception {
+        JsonNode batch = JSON.readTree(post("/v1/completions", "{\"prompt\":[\"hello\",[5,6,7],\"the cat\"],\"max_tokens\":9,\"temperature\":0}").body());
+        JsonNode choices = batch.get("choices");
+        assertEquals(3, choices.size());
+        assertEquals(alone("hello", 9).text(), choices.get(0).get("text").asText());
+        try (Session s = model.newSession()) {
+            assertEquals(s.generate(new int[]{5, 6, 7}, GenerationParams.greedy(9), TokenListener.NONE).text(), choices.get(1).get("text").asText());
+        }
+        assertEquals(alone("the cat", 9).text(), choices.get(2).get("text").asText());
+        assertEquals(2, choices.get(2).get("index").asInt());
+
+        // n choices of one prompt: choice j samples with seed + j
+        String request = "{\"prompt\":\"once\",\"max_tokens\":12,\"temperature\":1.5,\"seed\":40,\"n\":3}";
+        JsonNode sampled = JSON.readTree(post("/v1/completions", request).body()).get("choices");
+        StreamedReply streamed = parseStream(post("/v1/completions", request.replace("}", ",\"stream\":true}")).body(), false);
+        StringBuilder[] perChoice = {new StringBuilder(), new StringBuilder(), new StringBuilder()};
+        for (JsonNode e : streamed.events()) {
+            JsonNode c = e.get("choices").get(0);
+            perChoice[c.get("index").asInt()].append(c.get("text").asText());
+        }
+        for (int j = 0; j < 3; j++) {
+            String expected;
+            try (Session s = model.newSession()) {
+                var params = new GenerationParams(12, new dev.bitnet.sampling.SamplingParams(1.5f, 0, 1f, 0f, 1f, 64, 40 + j), List.of());
+                expected = s.generate("once", params, TokenListener.NONE).text();
+            }
+            assertEquals(expected, sampled.get(j).get("text").asText(), "choice " + j);
+            assertEquals(expected, perChoice[j].toString(), "streamed choice " + j);
+        }
+        assertNotEquals(sampled.get(0).get("text"), sampled.get(1).get("text"), "two seeds, two samples");
+    }
+
+    @Test
     void concurrentRequestsEachGetWhatTheyGetAlone() throws Exception {
         String[] prompts = {"a b c", "hello", "the cat sat on the mat and then", "x", "one two three four five", "zz top"};
         List<CompletableFuture<HttpResponse<String>>> replies = new ArrayList<>();
@@ -190,7 +223,10 @@ class OpenAiServerTest {
         assertError(post("/v1/completions", "{\"max_tokens\": 3}"), 400, "prompt", "'prompt'");
         assertError(post("/v1/completions", "{\"prompt\": \"hi\", \"max_tokens\": \"many\"}"), 400, "max_tokens", "integer");
         assertError(post("/v1/completions", "{\"prompt\": \"hi\", \"temperature\": 7}"), 400, "temperature", "[0.0, 2.0]");
-        assertError(post("/v1/completions", "{\"prompt\": \"hi\", \"n\": 2}"), 400, "n", "n = 1");
+        assertError(post("/v1/completions", "{\"prompt\": \"hi\", \"n\": 0}"), 400, "n", "integer >= 1");
+        assertError(post("/v1/completions", "{\"prompt\": [\"a\", \"b\"], \"n\": 65}"), 400, "n", "at most 128 choices");
+        assertError(post("/v1/completions", "{\"prompt\": [\"a\", 7]}"), 400, "prompt", "prompt[1] is number");
+        assertError(post("/v1/completions", "{\"prompt\": \"hi\", \"logprobs\": 3}"), 400, "logprobs", "not supported");
         assertError(post("/v1/completions", "{\"prompt\": [1, 2, 99999]}"), 400, "prompt", "99999");
         StringBuilder ids = new StringBuilder("[1");
         for (int i = 0; i < CTX; i++) ids.append(",5");
@@ -204,6 +240,58 @@ class OpenAiServerTest {
         // and the server still answers
         assertEquals(200, post("/v1/completions", "{\"prompt\":\"hi\",\"max_tokens\":2}").statusCode());
         assertEquals(0, scheduler.runningCount());
+    }
+
+    @Test
+    void aStormOfGoodBadAndAbandonedRequestsLeavesNothingBehind() throws Exception {
+        int free = model.freeKvBlocks();
+        List<CompletableFuture<HttpResponse<String>>> good = new ArrayList<>(), bad = new ArrayList<>();
+        List<String> prompts = new ArrayList<>();
+        List<Thread> hangUps = new ArrayList<>();
+        for (int i = 0; i < 36; i++) {
+            switch (i % 3) {
+                case 0 -> {
+                    String p = "request " + i + " says " + "la ".repeat(i % 7);
+                    prompts.add(p);
+                    good.add(client.sendAsync(HttpRequest.newBuilder(URI.create(base + "/v1/completions")).POST(
+                            HttpRequest.BodyPublishers.ofString("{\"prompt\":" + JSON.writeValueAsString(p)
+                                    + ",\"max_tokens\":" + (4 + i % 9) + ",\"temperature\":0}")).build(), HttpResponse.BodyHandlers.ofString()));
+                }
+                case 1 -> bad.add(client.sendAsync(HttpRequest.newBuilder(URI.create(base + "/v1/completions")).POST(
+                        HttpRequest.BodyPublishers.ofString("{\"prompt\":\"x\",\"top_p\":" + (i % 2 == 0 ? "2" : "\"high\"") + "}")).build(),
+                        HttpResponse.BodyHandlers.ofString()));
+                default -> hangUps.add(Thread.ofVirtual().start(() -> hangUpAfterFirstEvent("{\"prompt\":\"go on and on\",\"max_tokens\":100,\"stream\":true}")));
+            }
+        }
+        for (int i = 0; i < good.size(); i++) {
+            HttpResponse<String> r = good.get(i).join();
+            assertEquals(200, r.statusCode(), r.body());
+            int max = 4 + (3 * i) % 9;
+            assertEquals(alone(prompts.get(i), max).text(), JSON.readTree(r.body()).get("choices").get(0).get("text").asText());
+        }
+        for (var r : bad) assertError(r.join(), 400, "top_p", "'top_p'");
+        for (Thread t : hangUps) t.join();
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while ((scheduler.runningCount() > 0 || scheduler.waitingCount() > 0) && System.nanoTime() < deadline) Thread.sleep(5);
+        assertEquals(0, scheduler.runningCount());
+        assertEquals(free, model.freeKvBlocks(), "every KV block back");
+    }
+
+    /** A raw HTTP client that reads the first event of a stream and hangs up. */
+    private static void hangUpAfterFirstEvent(String body) {
+        try (var socket = new java.net.Socket("127.0.0.1", server.port())) {
+            socket.getOutputStream().write(("POST /v1/completions HTTP/1.1\r\nHost: x\r\nContent-Length: " + body.length()
+                    + "\r\n\r\n" + body).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            byte[] b = new byte[512];
+            String seen = "";
+            while (!seen.contains("data: ")) {
+                int n = socket.getInputStream().read(b);
+                if (n < 0) break;
+                seen += new String(b, 0, n, java.nio.charset.StandardCharsets.UTF_8);
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static void assertError(HttpResponse<String> r, int status, String param, String inMessage) throws IOException {
