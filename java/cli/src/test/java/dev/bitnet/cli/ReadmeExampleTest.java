@@ -34,17 +34,23 @@ class ReadmeExampleTest {
     void theReadmeExampleRuns() {
         Path file = dir.resolve("ggml-model-i2_s.gguf");
         TestModelGenerator.write(TestModelSpec.tiny(GgmlType.I2_S).withSeed(5), file);
+        int[] generated = new int[1];
+        String printed = stdoutOf(() -> generated[0] = readmeExample(file));
+        assertTrue(generated[0] > 0 && generated[0] <= 32, "generated " + generated[0]);
+        assertTrue(printed.contains(generated[0] + " tokens, "), printed);
+    }
+
+    /** What {@code example} prints to System.out. */
+    private static String stdoutOf(Runnable example) {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         PrintStream stdout = System.out;
         System.setOut(new PrintStream(buffer, true, StandardCharsets.UTF_8));
-        int generated;
         try {
-            generated = readmeExample(file);
+            example.run();
         } finally {
             System.setOut(stdout);
         }
-        assertTrue(generated > 0 && generated <= 32, "generated " + generated);
-        assertTrue(buffer.toString(StandardCharsets.UTF_8).contains(generated + " tokens, "), buffer.toString(StandardCharsets.UTF_8));
+        return buffer.toString(StandardCharsets.UTF_8);
     }
 
     /** Copied from README.md (only the file path is a parameter and the token count is returned). */
@@ -62,14 +68,7 @@ class ReadmeExampleTest {
     void theSchedulerExampleRuns() {
         Path file = dir.resolve("ggml-model-i2_s.gguf");
         TestModelGenerator.write(TestModelSpec.tiny(GgmlType.I2_S).withSeed(5), file);
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        PrintStream stdout = System.out;
-        System.setOut(new PrintStream(buffer, true, StandardCharsets.UTF_8));
-        try {
-            schedulerExample(file);
-        } finally {
-            System.setOut(stdout);
-        }
+        String printed = stdoutOf(() -> schedulerExample(file));
         // what sessions generate alone, one after another
         StringBuilder expected = new StringBuilder();
         try (BitNetModel model = BitNet.load(file, LoadOptions.defaults())) {
@@ -79,7 +78,7 @@ class ReadmeExampleTest {
                 }
             }
         }
-        assertEquals(expected.toString(), buffer.toString(StandardCharsets.UTF_8));
+        assertEquals(expected.toString(), printed);
     }
 
     /** Copied from README.md (only the file path is a parameter). */
