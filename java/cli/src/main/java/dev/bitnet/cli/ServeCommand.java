@@ -40,6 +40,9 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = {"-ub", "--ubatch"}, paramLabel = "N", defaultValue = "64",
             description = "tokens per forward step: prompt chunks and one token of each generating request (default: ${DEFAULT-VALUE})")
     int stepTokens;
+    @Option(names = "--no-prefix-cache", description = "compute every prompt in full (by default the KV of prompt "
+            + "prefixes seen before, such as a system prompt or a chat's earlier turns, is reused)")
+    boolean noPrefixCache;
     @Option(names = "--alias", paramLabel = "NAME", description = "the model's id in the API (default: the file name)")
     String alias;
     @Spec
@@ -62,7 +65,7 @@ final class ServeCommand implements Callable<Integer> {
             }
         });
         try (BitNetModel m = BitNet.load(model.model(), model.toLoadOptions().withMaxSequences(parallel).withPrefillChunk(stepTokens));
-             OpenAiServer server = OpenAiServer.start(new Scheduler(m), new ServerConfig(host, port, name, ServerConfig.DEFAULT_MAX_BODY_BYTES))) {
+             OpenAiServer server = OpenAiServer.start(new Scheduler(m, !noPrefixCache), new ServerConfig(host, port, name, ServerConfig.DEFAULT_MAX_BODY_BYTES))) {
             Runtime.getRuntime().addShutdownHook(hook);
             err.printf("%s | %s | %d parallel, context %d tokens each%nlistening on http://%s:%d%n", name,
                     m.backendDescription(), parallel, m.contextLength(), host, server.port());

@@ -29,6 +29,23 @@ public final class BlockTable {
         blocks = grown;
     }
 
+    /**
+     * Appends the cached block holding {@code key} (a full block of the prefix: the table must end at a block
+     * boundary); false, and nothing changes, when no block holds it.
+     */
+    public boolean adoptCached(BlockKey key) {
+        int b = allocator.lookup(key);
+        if (b < 0) return false;
+        blocks = Arrays.copyOf(blocks, blocks.length + 1);
+        blocks[blocks.length - 1] = b;
+        return true;
+    }
+
+    /** Offers block {@code index} (full, never written again) to the prefix cache under {@code key}. */
+    public void cache(int index, BlockKey key) {
+        allocator.register(blocks[index], key);
+    }
+
     /** The block ids, in position order (a copy). */
     public int[] blocks() {
         return blocks.clone();

@@ -4,6 +4,7 @@ import dev.bitnet.api.GenerationOutput;
 import dev.bitnet.api.GenerationParams;
 import dev.bitnet.api.GenerationResult;
 import dev.bitnet.api.StopReason;
+import dev.bitnet.kv.BlockKey;
 import dev.bitnet.kv.BlockTable;
 import dev.bitnet.sampling.Sampler;
 
@@ -25,6 +26,8 @@ final class ScheduledSequence {
     private int next = -1;  // generated, to be fed at the next step
     private float[] row;    // this sequence's logits, for a sampler that changes them (repetition penalty)
     private long admitted, firstToken;
+    private BlockKey lastKey;  // the key of the last block offered to the prefix cache
+    private int keyedBlocks;   // blocks of this sequence keyed so far (adopted or offered)
 
     ScheduledSequence(int[] prompt, GenerationParams params, GenerationOutput output) {
         this.prompt = prompt;
@@ -41,6 +44,32 @@ final class ScheduledSequence {
 
     int fed() {
         return fed;
+    }
+
+    /**
+     * Takes the longest run of the prompt's full blocks that the prefix cache holds, leaving at least the prompt's
+     * last token to compute (its logits pick the first id); returns how many tokens that saves.
+     */
+    int reuseCachedPrefix(int blockSize) {
+        int full = (prompt.length - 1) / blockSize;
+        while (keyedBlocks < full) {
+            BlockKey key = BlockKey.of(lastKey, prompt, keyedBlocks * blockSize, blockSize);
+            if (!blocks.adoptCached(key)) break;
+            lastKey = key;
+            keyedBlocks++;
+        }
+        fed = keyedBlocks * blockSize;
+        return fed;
+    }
+
+    /** Offers every block this sequence has filled since the last call to the prefix cache. */
+    void cacheFullBlocks(int blockSize) {
+        while ((keyedBlocks + 1) * blockSize <= fed) {
+            BlockKey key = BlockKey.of(lastKey, history, keyedBlocks * blockSize, blockSize);
+            blocks.cache(keyedBlocks, key);
+            lastKey = key;
+            keyedBlocks++;
+        }
     }
 
     /** Whether the prompt is in the cache and an id waits to be fed. */

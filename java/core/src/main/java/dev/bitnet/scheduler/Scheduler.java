@@ -30,8 +30,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * client would hold up every other sequence). A failing step fails the requests in it, with the backend's message,
  * and the scheduler goes on with the others; a listener that throws cancels its own request only.
  *
+ * <p><b>Prefix caching</b> (on by default): every full KV block a sequence fills is kept under the key of the tokens up
+ * to its end ({@link dev.bitnet.kv.BlockAllocator}); a new request whose prompt starts with the same tokens (a system
+ * prompt, the earlier turns of a chat, which OpenAI clients send again every turn) takes those blocks instead of
+ * computing them, and only feeds the rest. Kept blocks no sequence holds are reused, least recently used first, when
+ * the cache needs room.
+ *
  * <p>Each sequence gets the ids a {@link dev.bitnet.api.Session} would give it alone (the batched step computes each
- * token's row as a step of one sequence does, and each sequence has its own sampler).
+ * token's row as a step of one sequence does, so a cached block holds the same values the sequence would have
+ * computed, and each sequence has its own sampler).
  */
 public final class Scheduler implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Scheduler.class);
@@ -47,10 +54,19 @@ public final class Scheduler implements AutoCloseable {
     private volatile boolean closed;
     private volatile int runningCount;
     private final AtomicLong cancelled = new AtomicLong();
+    private final AtomicLong promptTokens = new AtomicLong();
+    private final AtomicLong cachedPromptTokens = new AtomicLong();
+    private final boolean prefixCaching;
 
-    /** Starts the scheduler's thread on {@code model} (which stays the caller's to close, after this). */
+    /** Starts the scheduler's thread on {@code model} (which stays the caller's to close, after this), with prefix caching. */
     public Scheduler(BitNetModel model) {
+        this(model, true);
+    }
+
+    /** Starts the scheduler's thread on {@code model}; {@code prefixCaching} false computes every prompt in full. */
+    public Scheduler(BitNetModel model, boolean prefixCaching) {
         this.model = model;
+        this.prefixCaching = prefixCaching;
         this.vocab = model.config().vocabSize();
         this.eotId = GenerationOutput.endOfTurnId(model.tokenizer());
         this.logits = new float[Math.multiplyExact(model.maxSequences(), vocab)];
@@ -88,6 +104,16 @@ public final class Scheduler implements AutoCloseable {
     /** Sequences running (holding KV blocks). */
     public int runningCount() {
         return runningCount;
+    }
+
+    /** Prompt tokens of the requests admitted so far. */
+    public long promptTokenCount() {
+        return promptTokens.get();
+    }
+
+    /** Of {@link #promptTokenCount()}, those whose KV came from the prefix cache instead of being computed. */
+    public long cachedPromptTokenCount() {
+        return cachedPromptTokens.get();
     }
 
     /** Requests that ended cancelled (by {@link Generation#cancel}, or a listener that threw) since the start. */
@@ -142,6 +168,8 @@ public final class Scheduler implements AutoCloseable {
             return;
         }
         s.admit(model.newBlockTable());
+        promptTokens.addAndGet(s.prompt.length);
+        if (prefixCaching) cachedPromptTokens.addAndGet(s.reuseCachedPrefix(BitNetModel.KV_BLOCK_SIZE));
         running.add(s);
         runningCount = running.size();
     }
@@ -207,6 +235,7 @@ public final class Scheduler implements AutoCloseable {
             int[] t = fed.get(i);
             boolean picks = s.wantsLogits(t.length);
             s.fed(t);
+            if (prefixCaching) s.cacheFullBlocks(BitNetModel.KV_BLOCK_SIZE);
             if (!picks) continue;
             int id = greedy ? greedyIds[row] : s.sample(logits, row * vocab, vocab);
             row++;

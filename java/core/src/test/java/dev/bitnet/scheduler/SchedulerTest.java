@@ -94,6 +94,58 @@ class SchedulerTest {
     }
 
     @Test
+    void aSharedPrefixIsComputedOnceAndGivesTheSameTokens() throws Exception {
+        try (BitNetModel m = load(); Scheduler scheduler = new Scheduler(m)) {
+            int[] first = prompt(40, 3);
+            int[] second = IntStream.concat(IntStream.of(java.util.Arrays.copyOf(first, 35)), IntStream.of(7, 8, 9)).toArray();
+            var p = GenerationParams.greedy(10);
+            GenerationResult a = await(scheduler.submit(first, p, TokenListener.NONE));
+            assertEquals(0, scheduler.cachedPromptTokenCount());
+            GenerationResult b = await(scheduler.submit(second, p, TokenListener.NONE));
+            assertEquals(32, scheduler.cachedPromptTokenCount(), "two full blocks of 16 in common");
+            assertArrayEquals(alone(m, first, p).ids(), a.ids());
+            assertArrayEquals(alone(m, second, p).ids(), b.ids());
+
+            // the next chat turn: the whole last exchange (prompt and reply but its last token) is in the cache
+            int[] turn = IntStream.concat(IntStream.concat(IntStream.of(first), IntStream.of(a.ids())), IntStream.of(11, 12, 13)).toArray();
+            long before = scheduler.cachedPromptTokenCount();
+            GenerationResult c = await(scheduler.submit(turn, p, TokenListener.NONE));
+            assertEquals((first.length + a.ids().length - 1) / 16 * 16, scheduler.cachedPromptTokenCount() - before);
+            assertArrayEquals(alone(m, turn, p).ids(), c.ids());
+            assertEquals(scheduler.promptTokenCount(), first.length + second.length + turn.length);
+        }
+    }
+
+    @Test
+    void evictedBlocksAreComputedAgain() throws Exception {
+        // one place of 64 tokens: 4 blocks in all, so a long second prompt takes the first one's cached blocks back
+        try (BitNetModel m = BitNet.load(model, LoadOptions.defaults().withBackend("reference").withContextLength(64)
+                .withPrefillChunk(8).withMaxSequences(1)); Scheduler scheduler = new Scheduler(m)) {
+            var p = GenerationParams.greedy(3);
+            int[] a = prompt(40, 1), b = prompt(60, 2);
+            await(scheduler.submit(a, p, TokenListener.NONE));
+            await(scheduler.submit(b, p, TokenListener.NONE));
+            GenerationResult again = await(scheduler.submit(a, p, TokenListener.NONE));
+            assertEquals(0, scheduler.cachedPromptTokenCount(), "nothing of the first prompt was left");
+            assertArrayEquals(alone(m, a, p).ids(), again.ids());
+            GenerationResult bAgain = await(scheduler.submit(b, p, TokenListener.NONE));
+            assertTrue(scheduler.cachedPromptTokenCount() < 48, "blocks of b were taken back by a");
+            assertArrayEquals(alone(m, b, p).ids(), bAgain.ids());
+        }
+    }
+
+    @Test
+    void withoutPrefixCachingEveryPromptIsComputed() throws Exception {
+        try (BitNetModel m = load(); Scheduler scheduler = new Scheduler(m, false)) {
+            int[] p = prompt(40, 3);
+            await(scheduler.submit(p, GenerationParams.greedy(2), TokenListener.NONE));
+            GenerationResult again = await(scheduler.submit(p, GenerationParams.greedy(2), TokenListener.NONE));
+            assertEquals(0, scheduler.cachedPromptTokenCount());
+            assertArrayEquals(alone(m, p, GenerationParams.greedy(2)).ids(), again.ids());
+        }
+    }
+
+    @Test
     void aFullContextEndsTheSequenceAsASessionDoes() throws Exception {
         try (BitNetModel m = load(); Scheduler scheduler = new Scheduler(m)) {
             int[] p = prompt(CTX - 5, 8);

@@ -24,7 +24,7 @@ import java.util.concurrent.Executors;
  * POST /v1/completions        prompt (text or token ids) -> text_completion, or server-sent events with "stream"
  * POST /v1/chat/completions   messages (BitNet chat format) -> chat.completion, or chat.completion.chunk events
  * GET  /v1/models             the one model served
- * GET  /health                {"status": "ok", ...} once the model is loaded
+ * GET  /health                {"status": "ok", running, waiting, prompt_tokens, cached_prompt_tokens, cancelled}
  * </pre>
  * The paths also answer without {@code /v1}, as llama.cpp's server does. Every refusal is OpenAI's error object with a
  * message naming the field at fault; no request can stop the server or disturb another request. Requests run on
@@ -86,7 +86,10 @@ public final class OpenAiServer implements AutoCloseable {
                     case "/health" -> {
                         requireMethod(exchange, "GET");
                         ObjectNode health = Responses.JSON.createObjectNode().put("status", "ok")
-                                .put("running", scheduler.runningCount()).put("waiting", scheduler.waitingCount());
+                                .put("running", scheduler.runningCount()).put("waiting", scheduler.waitingCount())
+                                .put("prompt_tokens", scheduler.promptTokenCount())
+                                .put("cached_prompt_tokens", scheduler.cachedPromptTokenCount())
+                                .put("cancelled", scheduler.cancelledCount());
                         sendJson(exchange, 200, health);
                     }
                     default -> throw ApiError.notFound("no such endpoint: " + path

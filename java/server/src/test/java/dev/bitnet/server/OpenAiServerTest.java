@@ -165,6 +165,29 @@ class OpenAiServerTest {
     }
 
     @Test
+    void theNextChatTurnReusesTheConversationsKv() throws Exception {
+        String system = "{\"role\":\"system\",\"content\":\"" + "you are a tiny model that talks a lot" + "\"}";
+        String first = "{\"messages\":[" + system + ",{\"role\":\"user\",\"content\":\"hello\"}],\"max_tokens\":3,\"temperature\":0}";
+        JsonNode reply = JSON.readTree(post("/v1/chat/completions", first).body());
+        String answer = reply.get("choices").get(0).get("message").get("content").asText();
+        long cachedBefore = JSON.readTree(get("/health").body()).get("cached_prompt_tokens").asLong();
+        String second = "{\"messages\":[" + system + ",{\"role\":\"user\",\"content\":\"hello\"},{\"role\":\"assistant\",\"content\":"
+                + JSON.writeValueAsString(answer) + "},{\"role\":\"user\",\"content\":\"and then?\"}],\"max_tokens\":8,\"temperature\":0}";
+        HttpResponse<String> nextResponse = post("/v1/chat/completions", second);
+        assertEquals(200, nextResponse.statusCode(), nextResponse.body());
+        JsonNode next = JSON.readTree(nextResponse.body());
+        long cached = JSON.readTree(get("/health").body()).get("cached_prompt_tokens").asLong() - cachedBefore;
+        int firstPrompt = reply.get("usage").get("prompt_tokens").asInt();
+        assertTrue(cached >= firstPrompt / 16 * 16 - 16 && cached > 0, "cached " + cached + " of the first turn's " + firstPrompt);
+        // and the reply is what the whole conversation gives when computed from scratch
+        String prompt = ChatPrompt.render(JSON.readTree(second).get("messages"));
+        try (Session s = model.newSession()) {
+            assertEquals(s.generate(prompt, GenerationParams.greedy(8), TokenListener.NONE).text(),
+                    next.get("choices").get(0).get("message").get("content").asText());
+        }
+    }
+
+    @Test
     void severalPromptsAndSeveralChoicesEachGetWhatTheyGetAlone() throws Exception {
         JsonNode batch = JSON.readTree(post("/v1/completions", "{\"prompt\":[\"hello\",[5,6,7],\"the cat\"],\"max_tokens\":9,\"temperature\":0}").body());
         JsonNode choices = batch.get("choices");
