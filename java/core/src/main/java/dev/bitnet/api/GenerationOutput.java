@@ -1,10 +1,13 @@
 package dev.bitnet.api;
 
 import dev.bitnet.model.ChatFormat;
+import dev.bitnet.sampling.TokenLogprob;
 import dev.bitnet.tokenizer.Llama3Tokenizer;
 import dev.bitnet.tokenizer.StreamingDecoder;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The output side of one generation, whoever runs the steps (a {@link Session}, or the scheduler for many sequences):
@@ -20,6 +23,7 @@ public final class GenerationOutput {
     private final StreamingDecoder decoder;
     private int[] ids;
     private int count;
+    private final List<TokenLogprob> logprobs = new ArrayList<>();
     private boolean finished;
 
     public GenerationOutput(Llama3Tokenizer tokenizer, int eotId, GenerationParams params, TokenListener listener) {
@@ -48,6 +52,15 @@ public final class GenerationOutput {
      * it may go on (then the caller feeds the id and asks for the next).
      */
     public StopReason accept(int id) {
+        return accept(id, null);
+    }
+
+    /** {@link #accept(int)} with the token's log-probabilities (passed to the listener first, and kept). */
+    public StopReason accept(int id, TokenLogprob logprob) {
+        if (logprob != null) {
+            logprobs.add(logprob);
+            listener.onLogprob(logprob);
+        }
         if (count == ids.length) ids = Arrays.copyOf(ids, ids.length * 2);
         ids[count++] = id;
         if (id == eotId || id == eosId) {
@@ -70,6 +83,11 @@ public final class GenerationOutput {
     /** The ids generated so far. */
     public int[] ids() {
         return Arrays.copyOf(ids, count);
+    }
+
+    /** The log-probabilities passed to {@link #accept(int, TokenLogprob)}, in order. */
+    public List<TokenLogprob> logprobs() {
+        return List.copyOf(logprobs);
     }
 
     /** How many ids were generated. */

@@ -1,5 +1,9 @@
 package dev.bitnet.api;
 
+import dev.bitnet.sampling.TokenLogprob;
+
+import java.util.List;
+
 /**
  * What one generation produced, with its timings.
  *
@@ -9,9 +13,16 @@ package dev.bitnet.api;
  * @param stopReason     why it ended
  * @param prefillSeconds time spent on the prompt
  * @param decodeSeconds  time spent generating after the first token
+ * @param logprobs       one per generated id when {@link GenerationParams#logprobs()} asked for them, else empty
  */
 public record GenerationResult(int[] promptIds, int[] ids, String text, StopReason stopReason,
-                               double prefillSeconds, double decodeSeconds) {
+                               double prefillSeconds, double decodeSeconds, List<TokenLogprob> logprobs) {
+
+    /** Without log-probabilities. */
+    public GenerationResult(int[] promptIds, int[] ids, String text, StopReason stopReason, double prefillSeconds,
+                            double decodeSeconds) {
+        this(promptIds, ids, text, stopReason, prefillSeconds, decodeSeconds, List.of());
+    }
 
     public double prefillTokensPerSecond() {
         return prefillSeconds > 0 ? promptIds.length / prefillSeconds : 0;

@@ -4,6 +4,7 @@ import dev.bitnet.backend.ForwardBatch;
 import dev.bitnet.kv.BlockTable;
 import dev.bitnet.model.ChatFormat;
 import dev.bitnet.sampling.Sampler;
+import dev.bitnet.sampling.TokenLogprob;
 import dev.bitnet.tokenizer.Llama3Tokenizer;
 
 import java.util.Arrays;
@@ -73,7 +74,7 @@ public final class Session implements AutoCloseable {
         pending = -1;
 
         // plain greedy decoding lets the backend pick the id where the logits are (one id, not 128K logits, comes back)
-        argmaxOnBackend = params.sampling().isPureArgmax();
+        argmaxOnBackend = params.sampling().isPureArgmax() && params.logprobs() < 0;
         long t0 = System.nanoTime();
         prefill(input);
         double prefillSeconds = (System.nanoTime() - t0) / 1e9;
@@ -83,8 +84,9 @@ public final class Session implements AutoCloseable {
         StopReason reason = StopReason.MAX_TOKENS;
         long t1 = System.nanoTime();
         while (!output.done()) {
-            int id = argmaxOnBackend ? nextId[0] : sampler.sample(logits, recentTokens(params.sampling().repeatLastN()));
-            StopReason stop = output.accept(id);
+            TokenLogprob[] lp = {null};
+            int id = argmaxOnBackend ? nextId[0] : sampleWithLogprob(sampler, params, lp);
+            StopReason stop = output.accept(id, lp[0]);
             if (stop != null) { // the id is fed at the start of the next call
                 pending = id;
                 reason = stop;
@@ -98,7 +100,17 @@ public final class Session implements AutoCloseable {
         }
         output.finish();
         double decodeSeconds = (System.nanoTime() - t1) / 1e9;
-        return new GenerationResult(input, output.ids(), output.text(), reason, prefillSeconds, decodeSeconds);
+        return new GenerationResult(input, output.ids(), output.text(), reason, prefillSeconds, decodeSeconds,
+                output.logprobs());
+    }
+
+    /** Samples from {@link #logits}; with logprobs asked, first takes them from the raw logits (the sampler changes them). */
+    private int sampleWithLogprob(Sampler sampler, GenerationParams params, TokenLogprob[] logprob) {
+        if (params.logprobs() < 0) return sampler.sample(logits, recentTokens(params.sampling().repeatLastN()));
+        float[] raw = logits.clone();
+        int id = sampler.sample(logits, recentTokens(params.sampling().repeatLastN()));
+        logprob[0] = TokenLogprob.of(raw, 0, raw.length, id, params.logprobs());
+        return id;
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.bitnet.api;
 
+import dev.bitnet.sampling.TokenLogprob;
+
 /** Receives generated tokens as they are produced (streaming). */
 @FunctionalInterface
 public interface TokenListener {
@@ -9,6 +11,13 @@ public interface TokenListener {
      *             across tokens); end tokens give ""
      */
     void onToken(int id, String text);
+
+    /**
+     * The log-probabilities of the token about to be passed to {@link #onToken}, when the request asked for them
+     * ({@link GenerationParams#logprobs()}); ignored by default.
+     */
+    default void onLogprob(TokenLogprob logprob) {
+    }
 
     TokenListener NONE = (id, text) -> { };
 }

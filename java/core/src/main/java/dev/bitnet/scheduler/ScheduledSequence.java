@@ -114,7 +114,7 @@ final class ScheduledSequence {
     GenerationResult result(StopReason reason) {
         long end = System.nanoTime(), first = firstToken == 0 ? end : firstToken;
         return new GenerationResult(prompt.clone(), output.ids(), output.text(), reason,
-                admitted == 0 ? 0 : (first - admitted) / 1e9, (end - first) / 1e9);
+                admitted == 0 ? 0 : (first - admitted) / 1e9, (end - first) / 1e9, output.logprobs());
     }
 
     /** The lowest index of the largest value (Sampler's greedy pick, on one row of a step's logits). */

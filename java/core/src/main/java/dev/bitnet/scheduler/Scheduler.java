@@ -7,6 +7,7 @@ import dev.bitnet.api.GenerationParams;
 import dev.bitnet.api.StopReason;
 import dev.bitnet.api.TokenListener;
 import dev.bitnet.backend.ForwardBatch;
+import dev.bitnet.sampling.TokenLogprob;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -215,7 +216,7 @@ public final class Scheduler implements AutoCloseable {
             }
             if (s.wantsLogits(t.length)) {
                 logitRows[rows++] = at - 1;
-                greedy &= s.params.sampling().isPureArgmax();
+                greedy &= s.params.sampling().isPureArgmax() && s.params.logprobs() < 0;
             }
         }
         ForwardBatch batch = new ForwardBatch(tokens, positions, seqIndex, tables, Arrays.copyOf(logitRows, rows),
@@ -238,11 +239,13 @@ public final class Scheduler implements AutoCloseable {
             if (prefixCaching) s.cacheFullBlocks(BitNetModel.KV_BLOCK_SIZE);
             if (!picks) continue;
             int id = greedy ? greedyIds[row] : s.sample(logits, row * vocab, vocab);
+            TokenLogprob logprob = s.params.logprobs() < 0 ? null
+                    : TokenLogprob.of(logits, row * vocab, vocab, id, s.params.logprobs()); // sample() left the row as it was
             row++;
             s.generated(id);
             StopReason stop;
             try {
-                stop = s.output.accept(id);
+                stop = s.output.accept(id, logprob);
             } catch (RuntimeException e) { // the listener failed: its caller is gone
                 finish(s, StopReason.CANCELLED);
                 continue;

@@ -146,6 +146,44 @@ class SchedulerTest {
     }
 
     @Test
+    void logprobsAreTheOnesASessionReports() throws Exception {
+        try (BitNetModel m = load(); Scheduler scheduler = new Scheduler(m)) {
+            var greedy = new GenerationParams(6, SamplingParams.greedy(), List.of(), 3);
+            var sampled = new GenerationParams(6, new SamplingParams(1.2f, 0, 1f, 0f, 1.3f, 8, 5), List.of(), 0);
+            List<dev.bitnet.sampling.TokenLogprob> streamed = new ArrayList<>();
+            Generation a = scheduler.submit(prompt(9, 1), greedy, new TokenListener() {
+                @Override
+                public void onToken(int id, String text) {
+                }
+
+                @Override
+                public void onLogprob(dev.bitnet.sampling.TokenLogprob logprob) {
+                    streamed.add(logprob);
+                }
+            });
+            Generation b = scheduler.submit(prompt(12, 2), sampled, TokenListener.NONE);
+            GenerationResult ra = await(a), rb = await(b);
+            assertEquals(streamed, ra.logprobs());
+            for (var pair : List.of(List.of(ra, alone(m, prompt(9, 1), greedy)), List.of(rb, alone(m, prompt(12, 2), sampled)))) {
+                GenerationResult batched = pair.get(0), single = pair.get(1);
+                assertEquals(batched.ids().length, batched.logprobs().size());
+                assertEquals(single.logprobs().size(), batched.logprobs().size());
+                for (int k = 0; k < batched.ids().length; k++) {
+                    var x = batched.logprobs().get(k);
+                    var y = single.logprobs().get(k);
+                    assertEquals(batched.ids()[k], x.id());
+                    assertEquals(y.logprob(), x.logprob());
+                    assertArrayEquals(y.topIds(), x.topIds());
+                    assertArrayEquals(y.topLogprobs(), x.topLogprobs());
+                }
+            }
+            for (int k = 0; k < ra.ids().length; k++) assertEquals(ra.ids()[k], ra.logprobs().get(k).topIds()[0], "greedy: the top one");
+            assertTrue(ra.logprobs().stream().allMatch(lp -> lp.logprob() <= 0 && lp.topIds().length == 3));
+            assertTrue(rb.logprobs().stream().allMatch(lp -> lp.topIds().length == 0));
+        }
+    }
+
+    @Test
     void aFullContextEndsTheSequenceAsASessionDoes() throws Exception {
         try (BitNetModel m = load(); Scheduler scheduler = new Scheduler(m)) {
             int[] p = prompt(CTX - 5, 8);

@@ -10,6 +10,7 @@ import dev.bitnet.api.TokenListener;
 import dev.bitnet.sampling.SamplingParams;
 import dev.bitnet.scheduler.Generation;
 import dev.bitnet.scheduler.Scheduler;
+import dev.bitnet.tokenizer.Llama3Tokenizer;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -54,8 +55,9 @@ final class CompletionEndpoint {
         Choices running = submit(request, text);
         String id = (chat ? "chatcmpl-" : "cmpl-") + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
         long created = System.currentTimeMillis() / 1000;
-        if (request.stream()) stream(exchange, running, text, request.includeUsage(), id, created);
-        else whole(exchange, running, id, created);
+        Llama3Tokenizer logprobs = request.logprobs() >= 0 ? scheduler.model().tokenizer() : null;
+        if (request.stream()) stream(exchange, running, text, request.includeUsage(), logprobs, id, created);
+        else whole(exchange, running, logprobs, id, created);
     }
 
     /** Tokenizes and checks every prompt, then queues every choice (none when any prompt is refused). */
@@ -89,7 +91,8 @@ final class CompletionEndpoint {
                     var sampling = new SamplingParams(s.temperature(), s.topK(), s.topP(), s.minP(), s.repetitionPenalty(),
                             s.repeatLastN(), s.seed() + j);
                     TokenListener listener = request.stream() ? text.listener(index) : TokenListener.NONE;
-                    Generation g = scheduler.submit(ids, new GenerationParams(maxTokens, sampling, request.stop()), listener);
+                    var params = new GenerationParams(maxTokens, sampling, request.stop(), request.logprobs());
+                    Generation g = scheduler.submit(ids, params, listener);
                     g.result().whenComplete((r, e) -> text.end());
                     generations.add(g);
                 }
@@ -102,7 +105,7 @@ final class CompletionEndpoint {
         return new Choices(generations, promptTokens);
     }
 
-    private void whole(HttpExchange exchange, Choices running, String id, long created) throws IOException {
+    private void whole(HttpExchange exchange, Choices running, Llama3Tokenizer logprobs, String id, long created) throws IOException {
         List<GenerationResult> results = new ArrayList<>();
         try {
             for (Generation g : running.generations()) results.add(g.result().get());
@@ -114,23 +117,32 @@ final class CompletionEndpoint {
             Thread.currentThread().interrupt();
             throw ApiError.unavailable("the server is shutting down");
         }
-        OpenAiServer.sendJson(exchange, 200, Responses.whole(chat, id, created, modelName, results, running.promptTokens()));
+        OpenAiServer.sendJson(exchange, 200, Responses.whole(chat, id, created, modelName, results, running.promptTokens(), logprobs));
     }
 
-    private void stream(HttpExchange exchange, Choices running, TextQueue text, boolean includeUsage, String id,
-                        long created) throws IOException {
+    private void stream(HttpExchange exchange, Choices running, TextQueue text, boolean includeUsage,
+                        Llama3Tokenizer logprobs, String id, long created) throws IOException {
         exchange.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
         exchange.getResponseHeaders().set("Cache-Control", "no-cache");
         exchange.sendResponseHeaders(200, 0);
         OutputStream out = exchange.getResponseBody();
         List<Generation> generations = running.generations();
+        int[] offsets = new int[generations.size()]; // completions' text_offset, per choice
         try {
             if (chat) {
-                for (int k = 0; k < generations.size(); k++) event(out, Responses.chunk(true, id, created, modelName, k, "", true, null));
+                for (int k = 0; k < generations.size(); k++) event(out, Responses.chunk(true, id, created, modelName, k, "", true, null, null));
             }
             for (TextQueue.Piece piece; (piece = text.next(KEEP_ALIVE_MILLIS)) == null || piece.index() >= 0; ) {
-                if (piece == null) write(out, ": keep-alive\n\n");
-                else event(out, Responses.chunk(chat, id, created, modelName, piece.index(), piece.text(), false, null));
+                if (piece == null) {
+                    write(out, ": keep-alive\n\n");
+                    continue;
+                }
+                JsonNode lps = null;
+                if (logprobs != null) {
+                    lps = Responses.logprobs(chat, piece.logprobs(), logprobs, offsets[piece.index()]);
+                    for (var lp : piece.logprobs()) offsets[piece.index()] += logprobs.piece(lp.id()).length();
+                }
+                event(out, Responses.chunk(chat, id, created, modelName, piece.index(), piece.text(), false, null, lps));
             }
             int completionTokens = 0;
             for (int k = 0; k < generations.size(); k++) {
@@ -144,7 +156,7 @@ final class CompletionEndpoint {
                     return;
                 }
                 completionTokens += r.ids().length;
-                event(out, Responses.chunk(chat, id, created, modelName, k, null, false, r.stopReason()));
+                event(out, Responses.chunk(chat, id, created, modelName, k, null, false, r.stopReason(), null));
             }
             if (includeUsage) {
                 event(out, Responses.usageChunk(chat, id, created, modelName, running.promptTokens(), completionTokens));

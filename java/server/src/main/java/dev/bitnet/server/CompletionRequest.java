@@ -2,6 +2,7 @@ package dev.bitnet.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bitnet.sampling.SamplingParams;
+import dev.bitnet.sampling.TokenLogprob;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -11,19 +12,20 @@ import java.util.concurrent.ThreadLocalRandom;
  * The body of {@code /v1/completions} or {@code /v1/chat/completions}, checked field by field. Fields are OpenAI's,
  * plus llama.cpp's and vLLM's sampling extensions ({@code top_k}, {@code min_p}, {@code repetition_penalty} or
  * {@code repeat_penalty}); fields this server does not know are ignored, as OpenAI clients send many, but the ones it
- * knows and cannot honour ({@code logprobs}, {@code echo}, {@code best_of}, penalties other than repetition) are
- * refused.
+ * knows and cannot honour ({@code echo}, {@code best_of}, penalties other than repetition) are refused.
  *
  * @param prompts      the prompts (chat: one, the rendered conversation); each gets {@code n} choices
  * @param n            completions per prompt (with a seed, choice j samples with seed + j)
  * @param maxTokens    the most tokens to generate, or -1 for as many as the context holds
+ * @param logprobs     -1, or how many alternatives to report with each token's log-probability (completions:
+ *                     {@code logprobs: k}; chat: {@code logprobs: true, top_logprobs: k})
  * @param sampling     temperature, top-k, top-p, min-p, repetition penalty, seed
  * @param stop         stop strings
  * @param stream       send server-sent events as tokens come
  * @param includeUsage with stream, a last event with token counts ({@code stream_options.include_usage})
  */
-record CompletionRequest(List<Prompt> prompts, int n, int maxTokens, SamplingParams sampling, List<String> stop,
-                         boolean stream, boolean includeUsage) {
+record CompletionRequest(List<Prompt> prompts, int n, int maxTokens, int logprobs, SamplingParams sampling,
+                         List<String> stop, boolean stream, boolean includeUsage) {
     /** The most choices one request may ask for (prompts × n); they queue like separate requests. */
     static final int MAX_CHOICES = 128;
 
@@ -51,10 +53,15 @@ record CompletionRequest(List<Prompt> prompts, int n, int maxTokens, SamplingPar
         int lastN = intField(body, "repeat_last_n", 64, 0);
         long seed = body.hasNonNull("seed") ? longField(body, "seed") : ThreadLocalRandom.current().nextLong();
         refuseUnsupported(body);
+        int logprobs = chat ? (bool(body, "logprobs") ? topLogprobs(body) : refuseTopWithoutLogprobs(body))
+                : body.hasNonNull("logprobs") ? intField(body, "logprobs", -1, 0) : -1;
+        if (logprobs > TokenLogprob.MAX_TOP) {
+            throw ApiError.invalid(chat ? "top_logprobs" : "logprobs", "at most " + TokenLogprob.MAX_TOP + " alternatives, got " + logprobs);
+        }
         boolean stream = bool(body, "stream");
         JsonNode options = body.get("stream_options");
         boolean usage = options != null && options.isObject() && bool(options, "include_usage");
-        return new CompletionRequest(prompts, n, maxTokens, new SamplingParams(temperature, topK, topP, minP, penalty,
+        return new CompletionRequest(prompts, n, maxTokens, logprobs, new SamplingParams(temperature, topK, topP, minP, penalty,
                 lastN, seed), stops(body.get("stop")), stream, usage);
     }
 
@@ -90,7 +97,7 @@ record CompletionRequest(List<Prompt> prompts, int n, int maxTokens, SamplingPar
         if (body.hasNonNull("best_of") && !(body.get("best_of").isInt() && body.get("best_of").asInt() == 1)) {
             throw ApiError.invalid("best_of", "only best_of = 1 is supported");
         }
-        for (String f : new String[]{"logprobs", "top_logprobs", "echo"}) {
+        for (String f : new String[]{"echo"}) {
             JsonNode v = body.get(f);
             if (v != null && !v.isNull() && !(v.isBoolean() && !v.asBoolean())) {
                 throw ApiError.invalid(f, "'" + f + "' is not supported by this server");
@@ -102,6 +109,15 @@ record CompletionRequest(List<Prompt> prompts, int n, int maxTokens, SamplingPar
                 throw ApiError.invalid(f, "'" + f + "' is not supported; use 'repetition_penalty'");
             }
         }
+    }
+
+    private static int topLogprobs(JsonNode body) {
+        return intField(body, "top_logprobs", 0, 0);
+    }
+
+    private static int refuseTopWithoutLogprobs(JsonNode body) {
+        if (body.hasNonNull("top_logprobs")) throw ApiError.invalid("top_logprobs", "'top_logprobs' needs \"logprobs\": true");
+        return -1;
     }
 
     private static List<String> stops(JsonNode stop) {

@@ -1,10 +1,13 @@
 package dev.bitnet.server;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bitnet.api.GenerationResult;
 import dev.bitnet.api.StopReason;
+import dev.bitnet.sampling.TokenLogprob;
+import dev.bitnet.tokenizer.Llama3Tokenizer;
 
 import java.util.List;
 
@@ -33,9 +36,12 @@ final class Responses {
         return root.putArray("choices");
     }
 
-    /** A whole completion ({@code text_completion}) or chat completion ({@code chat.completion}), choice k = results[k]. */
+    /**
+     * A whole completion ({@code text_completion}) or chat completion ({@code chat.completion}), choice k = results[k];
+     * with {@code tokenizer} (logprobs asked) each choice carries its logprobs object.
+     */
     static ObjectNode whole(boolean chat, String id, long created, String model, List<GenerationResult> results,
-                            int promptTokens) {
+                            int promptTokens, Llama3Tokenizer tokenizer) {
         ObjectNode root = JSON.createObjectNode();
         var choices = envelope(root, id, chat ? "chat.completion" : "text_completion", created, model);
         int completionTokens = 0;
@@ -43,7 +49,9 @@ final class Responses {
             GenerationResult r = results.get(k);
             ObjectNode choice = choices.addObject().put("index", k);
             if (chat) choice.putObject("message").put("role", "assistant").put("content", r.text());
-            else choice.put("text", r.text()).putNull("logprobs");
+            else choice.put("text", r.text());
+            if (tokenizer != null) choice.set("logprobs", logprobs(chat, r.logprobs(), tokenizer, 0));
+            else choice.putNull("logprobs");
             choice.put("finish_reason", finishReason(r.stopReason()));
             completionTokens += r.ids().length;
         }
@@ -53,10 +61,10 @@ final class Responses {
 
     /**
      * One stream event for choice {@code index}: a piece of text (chat: {@code delta.content}; with {@code first} the
-     * role), or with {@code reason} the choice's last chunk, without text.
+     * role) with its tokens' {@code logprobs} object (or null), or with {@code reason} the choice's last chunk, without text.
      */
     static ObjectNode chunk(boolean chat, String id, long created, String model, int index, String text, boolean first,
-                            StopReason reason) {
+                            StopReason reason, JsonNode logprobs) {
         ObjectNode root = JSON.createObjectNode();
         ObjectNode choice = envelope(root, id, chat ? "chat.completion.chunk" : "text_completion", created, model).addObject();
         choice.put("index", index);
@@ -65,11 +73,50 @@ final class Responses {
             if (first) delta.put("role", "assistant");
             if (text != null) delta.put("content", text);
         } else {
-            choice.put("text", text == null ? "" : text).putNull("logprobs");
+            choice.put("text", text == null ? "" : text);
         }
+        if (logprobs != null) choice.set("logprobs", logprobs);
+        else choice.putNull("logprobs");
         if (reason != null) choice.put("finish_reason", finishReason(reason));
         else choice.putNull("finish_reason");
         return root;
+    }
+
+    /**
+     * OpenAI's logprobs object of a run of tokens: chat {@code {"content": [{token, logprob, bytes, top_logprobs}]}},
+     * completions {@code {tokens, token_logprobs, top_logprobs: [{token: logprob}], text_offset}} (offsets into the
+     * choice's text from {@code offset}, counted in token pieces).
+     */
+    static ObjectNode logprobs(boolean chat, List<TokenLogprob> tokens, Llama3Tokenizer t, int offset) {
+        ObjectNode root = JSON.createObjectNode();
+        if (chat) {
+            ArrayNode content = root.putArray("content");
+            for (TokenLogprob lp : tokens) {
+                ObjectNode entry = token(content.addObject(), t, lp.id(), lp.logprob());
+                ArrayNode top = entry.putArray("top_logprobs");
+                for (int j = 0; j < lp.topIds().length; j++) token(top.addObject(), t, lp.topIds()[j], lp.topLogprobs()[j]);
+            }
+            return root;
+        }
+        ArrayNode pieces = root.putArray("tokens"), values = root.putArray("token_logprobs");
+        ArrayNode top = root.putArray("top_logprobs"), offsets = root.putArray("text_offset");
+        for (TokenLogprob lp : tokens) {
+            String piece = t.piece(lp.id());
+            pieces.add(piece);
+            values.add(lp.logprob());
+            ObjectNode alternatives = top.addObject();
+            for (int j = 0; j < lp.topIds().length; j++) alternatives.put(t.piece(lp.topIds()[j]), lp.topLogprobs()[j]);
+            offsets.add(offset);
+            offset += piece.length();
+        }
+        return root;
+    }
+
+    private static ObjectNode token(ObjectNode entry, Llama3Tokenizer t, int id, float logprob) {
+        entry.put("token", t.piece(id)).put("logprob", logprob);
+        ArrayNode bytes = entry.putArray("bytes");
+        for (byte b : t.tokenBytes(id)) bytes.add(b & 0xFF);
+        return entry;
     }
 
     /** The stream's usage event ({@code stream_options.include_usage}): no choices, the token counts. */

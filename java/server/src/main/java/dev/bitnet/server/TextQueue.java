@@ -1,7 +1,10 @@
 package dev.bitnet.server;
 
 import dev.bitnet.api.TokenListener;
+import dev.bitnet.sampling.TokenLogprob;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -12,11 +15,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the queue ends when each choice has called {@link #end()}.
  */
 final class TextQueue {
-    /** Text of choice {@code index}; an {@code index} of -1 marks the end. */
-    record Piece(int index, String text) {
+    /** Text of choice {@code index} and the log-probabilities of its tokens, if asked; an {@code index} of -1 marks the end. */
+    record Piece(int index, String text, List<TokenLogprob> logprobs) {
     }
 
-    private static final Piece END = new Piece(-1, "");
+    private static final Piece END = new Piece(-1, "", List.of());
 
     private final LinkedBlockingQueue<Piece> pieces = new LinkedBlockingQueue<>();
     private final AtomicInteger open;
@@ -27,8 +30,20 @@ final class TextQueue {
 
     /** The listener of choice {@code index}. */
     TokenListener listener(int index) {
-        return (id, text) -> {
-            if (!text.isEmpty()) pieces.add(new Piece(index, text));
+        return new TokenListener() {
+            private final List<TokenLogprob> pending = new ArrayList<>(1);
+
+            @Override
+            public void onLogprob(TokenLogprob logprob) {
+                pending.add(logprob);
+            }
+
+            @Override
+            public void onToken(int id, String text) {
+                if (text.isEmpty() && pending.isEmpty()) return;
+                pieces.add(new Piece(index, text, pending.isEmpty() ? List.of() : List.copyOf(pending)));
+                pending.clear();
+            }
         };
     }
 
@@ -45,7 +60,12 @@ final class TextQueue {
         Piece first = pieces.poll(timeoutMillis, TimeUnit.MILLISECONDS);
         if (first == null || first == END) return first;
         StringBuilder text = new StringBuilder(first.text());
-        for (Piece more; (more = pieces.peek()) != null && more.index() == first.index(); ) text.append(pieces.poll().text());
-        return new Piece(first.index(), text.toString());
+        List<TokenLogprob> logprobs = new ArrayList<>(first.logprobs());
+        for (Piece more; (more = pieces.peek()) != null && more.index() == first.index(); ) {
+            pieces.poll();
+            text.append(more.text());
+            logprobs.addAll(more.logprobs());
+        }
+        return new Piece(first.index(), text.toString(), logprobs);
     }
 }

@@ -221,6 +221,51 @@ class OpenAiServerTest {
     }
 
     @Test
+    void logprobsInOpenAisTwoShapes() throws Exception {
+        GenerationResult expected;
+        try (Session s = model.newSession()) {
+            expected = s.generate("the dog", new GenerationParams(5, dev.bitnet.sampling.SamplingParams.greedy(), List.of(), 2), TokenListener.NONE);
+        }
+        String request = "{\"prompt\":\"the dog\",\"max_tokens\":5,\"temperature\":0,\"logprobs\":2}";
+        JsonNode lp = JSON.readTree(post("/v1/completions", request).body()).get("choices").get(0).get("logprobs");
+        assertEquals(expected.ids().length, lp.get("tokens").size());
+        int offset = 0;
+        for (int k = 0; k < expected.ids().length; k++) {
+            var want = expected.logprobs().get(k);
+            assertEquals(model.tokenizer().piece(want.id()), lp.get("tokens").get(k).asText());
+            assertEquals(want.logprob(), (float) lp.get("token_logprobs").get(k).asDouble());
+            assertEquals(offset, lp.get("text_offset").get(k).asInt());
+            offset += lp.get("tokens").get(k).asText().length();
+            JsonNode top = lp.get("top_logprobs").get(k);
+            assertEquals(want.topLogprobs()[0], (float) top.get(model.tokenizer().piece(want.topIds()[0])).asDouble());
+        }
+        // the stream's events carry the same tokens
+        StreamedReply streamed = parseStream(post("/v1/completions", request.replace("}", ",\"stream\":true}")).body(), false);
+        List<String> tokens = new ArrayList<>();
+        for (JsonNode e : streamed.events()) {
+            JsonNode l = e.get("choices").get(0).get("logprobs");
+            if (l != null && !l.isNull()) l.get("tokens").forEach(t -> tokens.add(t.asText()));
+        }
+        List<String> whole = new ArrayList<>();
+        lp.get("tokens").forEach(t -> whole.add(t.asText()));
+        assertEquals(whole, tokens);
+
+        // chat: logprobs true, top_logprobs 3
+        JsonNode chat = JSON.readTree(post("/v1/chat/completions", "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],"
+                + "\"max_tokens\":4,\"temperature\":0,\"logprobs\":true,\"top_logprobs\":3}").body()).get("choices").get(0);
+        JsonNode content = chat.get("logprobs").get("content");
+        assertTrue(content.size() > 0);
+        for (JsonNode entry : content) {
+            assertEquals(3, entry.get("top_logprobs").size());
+            assertEquals(entry.get("token"), entry.get("top_logprobs").get(0).get("token"), "greedy: the most likely");
+            assertTrue(entry.get("logprob").asDouble() <= 0);
+            assertTrue(entry.get("bytes").isArray());
+        }
+        assertTrue(JSON.readTree(post("/v1/completions", "{\"prompt\":\"x\",\"max_tokens\":2}").body())
+                .get("choices").get(0).get("logprobs").isNull(), "not asked: null");
+    }
+
+    @Test
     void concurrentRequestsEachGetWhatTheyGetAlone() throws Exception {
         String[] prompts = {"a b c", "hello", "the cat sat on the mat and then", "x", "one two three four five", "zz top"};
         List<CompletableFuture<HttpResponse<String>>> replies = new ArrayList<>();
@@ -249,7 +294,10 @@ class OpenAiServerTest {
         assertError(post("/v1/completions", "{\"prompt\": \"hi\", \"n\": 0}"), 400, "n", "integer >= 1");
         assertError(post("/v1/completions", "{\"prompt\": [\"a\", \"b\"], \"n\": 65}"), 400, "n", "at most 128 choices");
         assertError(post("/v1/completions", "{\"prompt\": [\"a\", 7]}"), 400, "prompt", "prompt[1] is number");
-        assertError(post("/v1/completions", "{\"prompt\": \"hi\", \"logprobs\": 3}"), 400, "logprobs", "not supported");
+        assertError(post("/v1/completions", "{\"prompt\": \"hi\", \"echo\": true}"), 400, "echo", "not supported");
+        assertError(post("/v1/completions", "{\"prompt\": \"hi\", \"logprobs\": 21}"), 400, "logprobs", "at most 20");
+        assertError(post("/v1/chat/completions", "{\"messages\": [{\"role\": \"user\", \"content\": \"x\"}], \"top_logprobs\": 2}"),
+                400, "top_logprobs", "needs \"logprobs\": true");
         assertError(post("/v1/completions", "{\"prompt\": [1, 2, 99999]}"), 400, "prompt", "99999");
         StringBuilder ids = new StringBuilder("[1");
         for (int i = 0; i < CTX; i++) ids.append(",5");
