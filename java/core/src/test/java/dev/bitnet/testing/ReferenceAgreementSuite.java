@@ -20,7 +20,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -106,6 +108,39 @@ public abstract class ReferenceAgreementSuite {
             // generation stops early only at an end-of-turn token, which the reference must have picked there too
             assertTrue(r.ids().length == STEPS || r.stopReason() == dev.bitnet.api.StopReason.END_OF_TURN, r.toString());
             assertArrayEquals(Arrays.copyOf(ref.ids(), r.ids().length), r.ids());
+        }
+    }
+
+    /**
+     * The scheduler on this backend: concurrent requests (more than the places, some sharing a prompt prefix, so that
+     * steps mix prompt chunks and decode tokens of several sequences and KV blocks are shared) each get the greedy ids
+     * the reference gives them alone.
+     */
+    @Test
+    void schedulerRequestsMatchTheReferenceAlone() throws Exception {
+        Path file = dir.resolve("scheduler.gguf");
+        TestModelGenerator.write(TestModelSpec.tiny(GgmlType.I2_S).withSeed(12), file);
+        int[][] prompts = new int[6][];
+        for (int i = 0; i < prompts.length; i++) {
+            int length = 3 + 9 * i; // up to 48 tokens: several prefill chunks
+            prompts[i] = new int[length];
+            for (int j = 0; j < length; j++) prompts[i][j] = i % 2 == 0 ? 1 + (j * 37) % 400 : 1 + (j * 37 + i) % 400; // evens share a prefix
+        }
+        var params = GenerationParams.greedy(12);
+        List<dev.bitnet.scheduler.Generation> running = new ArrayList<>();
+        try (BitNetModel m = BitNet.load(file, LoadOptions.defaults().withBackend(backend()).withThreads(2)
+                .withPrefillChunk(8).withMaxSequences(3).withContextLength(128));
+             var scheduler = new dev.bitnet.scheduler.Scheduler(m)) {
+            for (int[] p : prompts) running.add(scheduler.submit(p, params, TokenListener.NONE));
+            for (var g : running) g.result().get(120, java.util.concurrent.TimeUnit.SECONDS);
+            assertTrue(scheduler.cachedPromptTokenCount() > 0, "the shared prefixes came from the cache");
+        }
+        try (BitNetModel ref = BitNet.load(file, LoadOptions.defaults().withBackend("reference").withContextLength(128))) {
+            for (int i = 0; i < prompts.length; i++) {
+                try (Session s = ref.newSession()) {
+                    assertArrayEquals(s.generate(prompts[i], params, TokenListener.NONE).ids(), running.get(i).result().get().ids(), "request " + i);
+                }
+            }
         }
     }
 
