@@ -135,9 +135,19 @@ public final class BitNetModel implements AutoCloseable {
         return maxSequences;
     }
 
-    /** KV-cache blocks not held by any sequence. */
+    /** KV-cache blocks an allocation can take (free, or kept by the prefix cache and held by no sequence). */
     public int freeKvBlocks() {
         return blocks.freeBlocks();
+    }
+
+    /** KV-cache blocks in all ({@link #KV_BLOCK_SIZE} positions each). */
+    public int totalKvBlocks() {
+        return blocks.numBlocks();
+    }
+
+    /** KV-cache blocks kept for their contents by the prefix cache. */
+    public int cachedKvBlocks() {
+        return blocks.cachedBlocks();
     }
 
     // ---- low level: what a scheduler needs to run several sequences in one step (dev.bitnet.scheduler) ----

@@ -14,7 +14,9 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -54,9 +56,13 @@ public final class Scheduler implements AutoCloseable {
     private final Thread thread;
     private volatile boolean closed;
     private volatile int runningCount;
-    private final AtomicLong cancelled = new AtomicLong();
     private final AtomicLong promptTokens = new AtomicLong();
     private final AtomicLong cachedPromptTokens = new AtomicLong();
+    private final AtomicLong generatedTokens = new AtomicLong();
+    private final AtomicLong steps = new AtomicLong();
+    private final AtomicLong stepTokens = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private final Map<StopReason, AtomicLong> finished = new EnumMap<>(StopReason.class);
     private final boolean prefixCaching;
 
     /** Starts the scheduler's thread on {@code model} (which stays the caller's to close, after this), with prefix caching. */
@@ -68,6 +74,7 @@ public final class Scheduler implements AutoCloseable {
     public Scheduler(BitNetModel model, boolean prefixCaching) {
         this.model = model;
         this.prefixCaching = prefixCaching;
+        for (StopReason r : StopReason.values()) finished.put(r, new AtomicLong());
         this.vocab = model.config().vocabSize();
         this.eotId = GenerationOutput.endOfTurnId(model.tokenizer());
         this.logits = new float[Math.multiplyExact(model.maxSequences(), vocab)];
@@ -107,19 +114,13 @@ public final class Scheduler implements AutoCloseable {
         return runningCount;
     }
 
-    /** Prompt tokens of the requests admitted so far. */
-    public long promptTokenCount() {
-        return promptTokens.get();
-    }
-
-    /** Of {@link #promptTokenCount()}, those whose KV came from the prefix cache instead of being computed. */
-    public long cachedPromptTokenCount() {
-        return cachedPromptTokens.get();
-    }
-
-    /** Requests that ended cancelled (by {@link Generation#cancel}, or a listener that threw) since the start. */
-    public long cancelledCount() {
-        return cancelled.get();
+    /** The counters and the KV cache's state now. */
+    public SchedulerStats stats() {
+        Map<StopReason, Long> ended = new EnumMap<>(StopReason.class);
+        finished.forEach((reason, count) -> ended.put(reason, count.get()));
+        return new SchedulerStats(runningCount, waiting.size(), promptTokens.get(), cachedPromptTokens.get(),
+                generatedTokens.get(), steps.get(), stepTokens.get(), Map.copyOf(ended), failed.get(),
+                model.totalKvBlocks(), model.freeKvBlocks(), model.cachedKvBlocks());
     }
 
     /** Whether {@link #close} was called (or the scheduler's thread died). */
@@ -164,8 +165,9 @@ public final class Scheduler implements AutoCloseable {
 
     private void start(ScheduledSequence s) {
         if (s.handle.cancelled() || s.output.done()) { // nothing to run: cancelled while waiting, or 0 tokens asked
-            if (s.handle.cancelled()) cancelled.incrementAndGet();
-            s.handle.future().complete(s.result(s.handle.cancelled() ? StopReason.CANCELLED : StopReason.MAX_TOKENS));
+            StopReason reason = s.handle.cancelled() ? StopReason.CANCELLED : StopReason.MAX_TOKENS;
+            finished.get(reason).incrementAndGet();
+            s.handle.future().complete(s.result(reason));
             return;
         }
         s.admit(model.newBlockTable());
@@ -224,6 +226,8 @@ public final class Scheduler implements AutoCloseable {
         try {
             if (greedy && rows > 0) model.forwardGreedy(batch, greedyIds);
             else model.forward(batch, logits);
+            steps.incrementAndGet();
+            stepTokens.addAndGet(total);
         } catch (RuntimeException e) {
             LOG.warn("a step of {} sequences failed: {}", planned.size(), e.toString());
             for (ScheduledSequence s : planned) fail(s, e);
@@ -243,6 +247,7 @@ public final class Scheduler implements AutoCloseable {
                     : TokenLogprob.of(logits, row * vocab, vocab, id, s.params.logprobs()); // sample() left the row as it was
             row++;
             s.generated(id);
+            generatedTokens.incrementAndGet();
             StopReason stop;
             try {
                 stop = s.output.accept(id, logprob);
@@ -262,12 +267,13 @@ public final class Scheduler implements AutoCloseable {
             reason = StopReason.CANCELLED;
         }
         release(s);
-        if (reason == StopReason.CANCELLED) cancelled.incrementAndGet();
+        finished.get(reason).incrementAndGet();
         s.handle.future().complete(s.result(reason));
     }
 
     private void fail(ScheduledSequence s, Throwable e) {
         release(s);
+        failed.incrementAndGet();
         s.handle.future().completeExceptionally(e);
     }
 

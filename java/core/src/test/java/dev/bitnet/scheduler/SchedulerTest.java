@@ -100,19 +100,19 @@ class SchedulerTest {
             int[] second = IntStream.concat(IntStream.of(java.util.Arrays.copyOf(first, 35)), IntStream.of(7, 8, 9)).toArray();
             var p = GenerationParams.greedy(10);
             GenerationResult a = await(scheduler.submit(first, p, TokenListener.NONE));
-            assertEquals(0, scheduler.cachedPromptTokenCount());
+            assertEquals(0, scheduler.stats().cachedPromptTokens());
             GenerationResult b = await(scheduler.submit(second, p, TokenListener.NONE));
-            assertEquals(32, scheduler.cachedPromptTokenCount(), "two full blocks of 16 in common");
+            assertEquals(32, scheduler.stats().cachedPromptTokens(), "two full blocks of 16 in common");
             assertArrayEquals(alone(m, first, p).ids(), a.ids());
             assertArrayEquals(alone(m, second, p).ids(), b.ids());
 
             // the next chat turn: the whole last exchange (prompt and reply but its last token) is in the cache
             int[] turn = IntStream.concat(IntStream.concat(IntStream.of(first), IntStream.of(a.ids())), IntStream.of(11, 12, 13)).toArray();
-            long before = scheduler.cachedPromptTokenCount();
+            long before = scheduler.stats().cachedPromptTokens();
             GenerationResult c = await(scheduler.submit(turn, p, TokenListener.NONE));
-            assertEquals((first.length + a.ids().length - 1) / 16 * 16, scheduler.cachedPromptTokenCount() - before);
+            assertEquals((first.length + a.ids().length - 1) / 16 * 16, scheduler.stats().cachedPromptTokens() - before);
             assertArrayEquals(alone(m, turn, p).ids(), c.ids());
-            assertEquals(scheduler.promptTokenCount(), first.length + second.length + turn.length);
+            assertEquals(scheduler.stats().promptTokens(), first.length + second.length + turn.length);
         }
     }
 
@@ -126,10 +126,10 @@ class SchedulerTest {
             await(scheduler.submit(a, p, TokenListener.NONE));
             await(scheduler.submit(b, p, TokenListener.NONE));
             GenerationResult again = await(scheduler.submit(a, p, TokenListener.NONE));
-            assertEquals(0, scheduler.cachedPromptTokenCount(), "nothing of the first prompt was left");
+            assertEquals(0, scheduler.stats().cachedPromptTokens(), "nothing of the first prompt was left");
             assertArrayEquals(alone(m, a, p).ids(), again.ids());
             GenerationResult bAgain = await(scheduler.submit(b, p, TokenListener.NONE));
-            assertTrue(scheduler.cachedPromptTokenCount() < 48, "blocks of b were taken back by a");
+            assertTrue(scheduler.stats().cachedPromptTokens() < 48, "blocks of b were taken back by a");
             assertArrayEquals(alone(m, b, p).ids(), bAgain.ids());
         }
     }
@@ -140,7 +140,7 @@ class SchedulerTest {
             int[] p = prompt(40, 3);
             await(scheduler.submit(p, GenerationParams.greedy(2), TokenListener.NONE));
             GenerationResult again = await(scheduler.submit(p, GenerationParams.greedy(2), TokenListener.NONE));
-            assertEquals(0, scheduler.cachedPromptTokenCount());
+            assertEquals(0, scheduler.stats().cachedPromptTokens());
             assertArrayEquals(alone(m, p, GenerationParams.greedy(2)).ids(), again.ids());
         }
     }

@@ -133,7 +133,7 @@ public abstract class ReferenceAgreementSuite {
              var scheduler = new dev.bitnet.scheduler.Scheduler(m)) {
             for (int[] p : prompts) running.add(scheduler.submit(p, params, TokenListener.NONE));
             for (var g : running) g.result().get(120, java.util.concurrent.TimeUnit.SECONDS);
-            assertTrue(scheduler.cachedPromptTokenCount() > 0, "the shared prefixes came from the cache");
+            assertTrue(scheduler.stats().cachedPromptTokens() > 0, "the shared prefixes came from the cache");
         }
         try (BitNetModel ref = BitNet.load(file, LoadOptions.defaults().withBackend("reference").withContextLength(128))) {
             for (int i = 0; i < prompts.length; i++) {

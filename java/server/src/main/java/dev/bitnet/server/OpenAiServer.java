@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.bitnet.api.BitNetException;
 import dev.bitnet.scheduler.Scheduler;
+import dev.bitnet.scheduler.SchedulerStats;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +26,7 @@ import java.util.concurrent.Executors;
  * POST /v1/chat/completions   messages (BitNet chat format) -> chat.completion, or chat.completion.chunk events
  * GET  /v1/models             the one model served
  * GET  /health                {"status": "ok", running, waiting, prompt_tokens, cached_prompt_tokens, cancelled}
+ * GET  /metrics               the scheduler's counters in Prometheus' text format
  * </pre>
  * The paths also answer without {@code /v1}, as llama.cpp's server does. Every refusal is OpenAI's error object with a
  * message naming the field at fault; no request can stop the server or disturb another request. Requests run on
@@ -85,15 +87,22 @@ public final class OpenAiServer implements AutoCloseable {
                     }
                     case "/health" -> {
                         requireMethod(exchange, "GET");
+                        SchedulerStats stats = scheduler.stats();
                         ObjectNode health = Responses.JSON.createObjectNode().put("status", "ok")
-                                .put("running", scheduler.runningCount()).put("waiting", scheduler.waitingCount())
-                                .put("prompt_tokens", scheduler.promptTokenCount())
-                                .put("cached_prompt_tokens", scheduler.cachedPromptTokenCount())
-                                .put("cancelled", scheduler.cancelledCount());
+                                .put("running", stats.running()).put("waiting", stats.waiting())
+                                .put("prompt_tokens", stats.promptTokens()).put("cached_prompt_tokens", stats.cachedPromptTokens())
+                                .put("cancelled", stats.cancelled());
                         sendJson(exchange, 200, health);
                     }
+                    case "/metrics" -> {
+                        requireMethod(exchange, "GET");
+                        byte[] text = Metrics.render(scheduler.stats()).getBytes(StandardCharsets.UTF_8);
+                        exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+                        exchange.sendResponseHeaders(200, text.length);
+                        exchange.getResponseBody().write(text);
+                    }
                     default -> throw ApiError.notFound("no such endpoint: " + path
-                            + " (this server has /v1/completions, /v1/chat/completions, /v1/models, /health)");
+                            + " (this server has /v1/completions, /v1/chat/completions, /v1/models, /health, /metrics)");
                 }
             } catch (ApiError e) {
                 sendError(exchange, e);

@@ -60,7 +60,7 @@ class ClientDisconnectTest {
                 }
                 // it was running when the first event came: it ends either cancelled or, were the hang-up missed, at its limit
                 while (scheduler.runningCount() > 0 && System.nanoTime() - start < 60e9) Thread.sleep(5);
-                assertEquals(1, scheduler.cancelledCount(), "the sequence was cancelled, not run to its end");
+                assertEquals(1, scheduler.stats().cancelled(), "the sequence was cancelled, not run to its end");
                 assertEquals(free, model.freeKvBlocks());
             }
         }

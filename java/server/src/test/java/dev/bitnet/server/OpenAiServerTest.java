@@ -116,6 +116,27 @@ class OpenAiServerTest {
     }
 
     @Test
+    void metricsCountWhatWasServed() throws Exception {
+        long generated = metric("bitnet_generation_tokens_total"), steps = metric("bitnet_steps_total");
+        long length = metric("bitnet_requests_finished_total{reason=\"max_tokens\"}");
+        JsonNode r = JSON.readTree(post("/v1/completions", "{\"prompt\":\"count me\",\"max_tokens\":7,\"temperature\":0}").body());
+        int tokens = r.get("usage").get("completion_tokens").asInt();
+        assertEquals(generated + tokens, metric("bitnet_generation_tokens_total"));
+        assertTrue(metric("bitnet_steps_total") >= steps + tokens, "a step for each token at least");
+        if (tokens == 7) assertEquals(length + 1, metric("bitnet_requests_finished_total{reason=\"max_tokens\"}"));
+        assertEquals(model.totalKvBlocks(), metric("bitnet_kv_blocks_total"));
+        assertTrue(get("/metrics").headers().firstValue("Content-Type").orElse("").startsWith("text/plain; version=0.0.4"));
+    }
+
+    /** One sample of /metrics, by its name and labels. */
+    private static long metric(String series) throws Exception {
+        for (String line : get("/metrics").body().split("\n")) {
+            if (line.startsWith(series + " ")) return Long.parseLong(line.substring(series.length() + 1));
+        }
+        throw new AssertionError("no " + series + " in /metrics");
+    }
+
+    @Test
     void aCompletionIsWhatASessionGenerates() throws Exception {
         HttpResponse<String> r = post("/v1/completions", "{\"model\":\"tiny\",\"prompt\":\"hello world\",\"max_tokens\":12,\"temperature\":0}");
         assertEquals(200, r.statusCode(), r.body());
