@@ -43,10 +43,19 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--no-prefix-cache", description = "compute every prompt in full (by default the KV of prompt "
             + "prefixes seen before, such as a system prompt or a chat's earlier turns, is reused)")
     boolean noPrefixCache;
+    @Option(names = "--api-key", paramLabel = "KEY", description = "require 'Authorization: Bearer KEY' on every "
+            + "endpoint but /health (default: the BITNET_API_KEY environment variable, else none)")
+    String apiKey;
     @Option(names = "--alias", paramLabel = "NAME", description = "the model's id in the API (default: the file name)")
     String alias;
     @Spec
     CommandSpec spec;
+
+    private String apiKey() {
+        String key = apiKey != null ? apiKey : System.getenv("BITNET_API_KEY");
+        if (key != null && key.isBlank()) throw new BitNetException("the API key is empty");
+        return key;
+    }
 
     @Override
     public Integer call() {
@@ -65,7 +74,7 @@ final class ServeCommand implements Callable<Integer> {
             }
         });
         try (BitNetModel m = BitNet.load(model.model(), model.toLoadOptions().withMaxSequences(parallel).withPrefillChunk(stepTokens));
-             OpenAiServer server = OpenAiServer.start(new Scheduler(m, !noPrefixCache), new ServerConfig(host, port, name, ServerConfig.DEFAULT_MAX_BODY_BYTES))) {
+             OpenAiServer server = OpenAiServer.start(new Scheduler(m, !noPrefixCache), new ServerConfig(host, port, name, ServerConfig.DEFAULT_MAX_BODY_BYTES, apiKey()))) {
             Runtime.getRuntime().addShutdownHook(hook);
             err.printf("%s | %s | %d parallel, context %d tokens each%nlistening on http://%s:%d%n", name,
                     m.backendDescription(), parallel, m.contextLength(), host, server.port());

@@ -21,6 +21,10 @@ final class ApiError extends RuntimeException {
         return new ApiError(400, "invalid_request_error", param, message);
     }
 
+    static ApiError unauthorized(String message) {
+        return new ApiError(401, "authentication_error", null, message);
+    }
+
     static ApiError notFound(String message) {
         return new ApiError(404, "not_found_error", null, message);
     }

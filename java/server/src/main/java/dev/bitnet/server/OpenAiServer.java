@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -28,7 +29,8 @@ import java.util.concurrent.Executors;
  * GET  /health                {"status": "ok", running, waiting, prompt_tokens, cached_prompt_tokens, cancelled}
  * GET  /metrics               the scheduler's counters in Prometheus' text format
  * </pre>
- * The paths also answer without {@code /v1}, as llama.cpp's server does. Every refusal is OpenAI's error object with a
+ * The paths also answer without {@code /v1}, as llama.cpp's server does. With an API key configured every endpoint but
+ * {@code /health} wants {@code Authorization: Bearer KEY}; responses allow any origin (CORS), and preflights get 204. Every refusal is OpenAI's error object with a
  * message naming the field at fault; no request can stop the server or disturb another request. Requests run on
  * virtual threads; only the scheduler's thread touches the model.
  */
@@ -77,7 +79,16 @@ public final class OpenAiServer implements AutoCloseable {
         try (exchange) {
             String path = exchange.getRequestURI().getPath();
             String route = path.startsWith("/v1/") ? path.substring(3) : path;
+            // browsers' pages may call the API from any origin (llama.cpp's server and vLLM allow it too)
+            exchange.getResponseHeaders().set("Access-Control-Allow-Origin", "*");
             try {
+                if (exchange.getRequestMethod().equals("OPTIONS")) { // a CORS preflight
+                    exchange.getResponseHeaders().set("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
+                    exchange.getResponseHeaders().set("Access-Control-Allow-Headers", "Authorization, Content-Type");
+                    exchange.sendResponseHeaders(204, -1);
+                    return;
+                }
+                if (!route.equals("/health")) requireApiKey(exchange);
                 switch (route) {
                     case "/completions" -> completions.handle(exchange, body(exchange, "POST"));
                     case "/chat/completions" -> chatCompletions.handle(exchange, body(exchange, "POST"));
@@ -114,6 +125,17 @@ public final class OpenAiServer implements AutoCloseable {
                 LOG.error("{} {} failed", exchange.getRequestMethod(), path, e);
                 sendError(exchange, ApiError.internal("internal error: " + e));
             }
+        }
+    }
+
+    /** With an API key configured: {@code Authorization: Bearer <key>}, compared in constant time. */
+    private void requireApiKey(HttpExchange exchange) {
+        if (config.apiKey() == null) return;
+        String given = exchange.getRequestHeaders().getFirst("Authorization");
+        byte[] expected = ("Bearer " + config.apiKey()).getBytes(StandardCharsets.UTF_8);
+        if (given == null || !MessageDigest.isEqual(expected, given.getBytes(StandardCharsets.UTF_8))) {
+            throw ApiError.unauthorized(given == null ? "this server needs an API key: send 'Authorization: Bearer KEY'"
+                    : "invalid API key");
         }
     }
 

@@ -386,6 +386,28 @@ class OpenAiServerTest {
         }
     }
 
+    @Test
+    void anApiKeyGuardsEverythingButHealthAndBrowsersMayCall() throws Exception {
+        try (BitNetModel own = BitNet.load(dir.resolve("tiny.gguf"), LoadOptions.defaults().withBackend("reference").withContextLength(CTX));
+             OpenAiServer guarded = OpenAiServer.start(new Scheduler(own), new ServerConfig("127.0.0.1", 0, "tiny", BODY_LIMIT, "s3cret"))) {
+            String at = "http://127.0.0.1:" + guarded.port();
+            String body = "{\"prompt\":\"hi\",\"max_tokens\":2}";
+            HttpRequest.Builder completion = HttpRequest.newBuilder(URI.create(at + "/v1/completions")).POST(HttpRequest.BodyPublishers.ofString(body));
+            assertError(client.send(completion.build(), HttpResponse.BodyHandlers.ofString()), 401, null, "needs an API key");
+            assertError(client.send(completion.copy().header("Authorization", "Bearer wrong").build(), HttpResponse.BodyHandlers.ofString()),
+                    401, null, "invalid API key");
+            assertError(client.send(HttpRequest.newBuilder(URI.create(at + "/v1/models")).build(), HttpResponse.BodyHandlers.ofString()), 401, null, "API key");
+            HttpResponse<String> ok = client.send(completion.copy().header("Authorization", "Bearer s3cret").build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, ok.statusCode(), ok.body());
+            assertEquals("*", ok.headers().firstValue("Access-Control-Allow-Origin").orElse(""));
+            assertEquals(200, client.send(HttpRequest.newBuilder(URI.create(at + "/health")).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+            HttpResponse<String> preflight = client.send(HttpRequest.newBuilder(URI.create(at + "/v1/chat/completions"))
+                    .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(204, preflight.statusCode());
+            assertTrue(preflight.headers().firstValue("Access-Control-Allow-Headers").orElse("").contains("Authorization"));
+        }
+    }
+
     private static void assertError(HttpResponse<String> r, int status, String param, String inMessage) throws IOException {
         assertEquals(status, r.statusCode(), r.body());
         JsonNode error = JSON.readTree(r.body()).get("error");
