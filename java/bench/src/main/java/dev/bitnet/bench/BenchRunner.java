@@ -10,10 +10,9 @@ import dev.bitnet.backend.KvCacheSpec;
 import dev.bitnet.backend.ProfilingBackend;
 import dev.bitnet.backend.ScalarMath;
 import dev.bitnet.backend.StepProfile;
-import dev.bitnet.gguf.GgufFile;
 import dev.bitnet.model.LmHeadType;
 import dev.bitnet.model.ModelConfig;
-import dev.bitnet.model.ModelLoader;
+import dev.bitnet.model.ModelSource;
 import dev.bitnet.model.ModelWeights;
 import dev.bitnet.model.Transformer;
 
@@ -68,8 +67,8 @@ public final class BenchRunner {
      * {@link #run} does before any backend starts (a sweep checks all its runs so before the first).
      */
     public static void checkModel(BenchConfig cfg) {
-        try (GgufFile file = GgufFile.open(cfg.model())) {
-            ModelConfig c = ModelLoader.readConfig(file, null);   // the model's own errors are the user's, not a backend's
+        try (ModelSource source = ModelSource.open(cfg.model())) {
+            ModelConfig c = source.config(null);   // the model's own errors are the user's, not a backend's
             if (cfg.contextNeeded() > c.contextLength()) {
                 throw new BitNetException("-d " + cfg.depth() + " plus the longer of -p " + cfg.promptTokens() + " and -n "
                         + cfg.genTokens() + " is " + cfg.contextNeeded() + " positions, more than the model's context of "
@@ -116,9 +115,9 @@ public final class BenchRunner {
 
     /** @param forced the greedy ids to feed teacher-forced, or null to feed this backend's own */
     private static BackendResult measure(BenchConfig cfg, Backend backend, long t0, int[] forced) {
-        try (GgufFile file = GgufFile.open(cfg.model())) {
-            ModelConfig c = ModelLoader.readConfig(file, null);
-            ModelWeights weights = ModelLoader.load(file, c, backend, cfg.lmHead());
+        try (ModelSource source = ModelSource.open(cfg.model())) {
+            ModelConfig c = source.config(null);
+            ModelWeights weights = source.load(c, backend, cfg.lmHead());
             int maxLen = cfg.contextNeeded() + 1, sequences = cfg.sequences();
             int blocks = (maxLen + BLOCK_SIZE - 1) / BLOCK_SIZE;
             int[][] tables = new int[sequences][blocks];   // sequence s owns blocks [s * blocks, (s + 1) * blocks)

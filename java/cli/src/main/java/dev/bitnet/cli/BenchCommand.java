@@ -139,7 +139,7 @@ final class BenchCommand implements Callable<Integer> {
             }
             results.add(new BenchReport(MachineInfo.current(), started, commandLine(),
                     source.describe(model),
-                    Files.size(model), cfg, threadCount(cfg), bandwidth.get(threadCount(cfg)), outcomes.get(i)));
+                    ModelFiles.bytes(model), cfg, threadCount(cfg), bandwidth.get(threadCount(cfg)), outcomes.get(i)));
         }
         switch (output) {
             case "json" -> out.println(Json.write(results.size() == 1 ? BenchJson.of(results.getFirst()) : BenchJson.of(results)));

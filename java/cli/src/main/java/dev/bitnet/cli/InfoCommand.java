@@ -47,6 +47,7 @@ final class InfoCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         Path model = this.file.path();
+        ModelFiles.requireGguf(model, "info");
         if (contextLength < 0) throw new BitNetException("--ctx-size must be >= 0, got " + contextLength);
         try (GgufFile file = GgufFile.open(model)) {
             ModelConfig c = ModelLoader.readConfig(file, activation.orNull());

@@ -59,6 +59,7 @@ final class LmHeadAgreementCommand implements Callable<Integer> {
         if (promptIds == null && promptFile == null) throw new BitNetException("give the prompts: --prompt-ids IDS or --prompts FILE");
         if (steps < 1) throw new BitNetException("-n must be >= 1, not " + steps);
         Path model = source.file(err);
+        ModelFiles.requireGguf(model, "lm-head-agreement");
         List<int[]> prompts = prompts(model);
         err.println("comparing the q8 and f16 heads over " + prompts.size() + (prompts.size() == 1 ? " prompt" : " prompts")
                 + " x " + steps + " steps" + (backend.isEmpty() ? "" : " on " + backend) + "...");

@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 @Command(name = "serve", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
         customSynopsis = "bitnet serve -m FILE [--host ADDR] [--port N] [-np N] [OPTIONS]",
         description = {"Serve the model over an OpenAI-compatible HTTP API: POST /v1/completions, "
-                + "POST /v1/chat/completions (with \"stream\": true for server-sent events), GET /v1/models, GET /health.",
+                + "POST /v1/chat/completions (with \"stream\": true for server-sent events), GET /v1/models, GET /health, GET /metrics.",
                 "Concurrent requests share every forward step (continuous batching): up to --parallel generate at once, "
                         + "each with its own KV cache of --ctx-size tokens; more wait in a queue."})
 final class ServeCommand implements Callable<Integer> {

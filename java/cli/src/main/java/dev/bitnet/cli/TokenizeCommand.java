@@ -1,6 +1,6 @@
 package dev.bitnet.cli;
 
-import dev.bitnet.gguf.GgufFile;
+import dev.bitnet.model.ModelSource;
 import dev.bitnet.tokenizer.Llama3Tokenizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -35,8 +35,8 @@ final class TokenizeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        try (GgufFile gguf = GgufFile.open(file.path())) {
-            Llama3Tokenizer t = Llama3Tokenizer.fromGguf(gguf);
+        try (ModelSource source = ModelSource.open(file.path())) {
+            Llama3Tokenizer t = source.tokenizer();
             int[] ids = t.encode(text, bos);
             if (json) {
                 out.println(Json.write(Map.of("ids", Arrays.stream(ids).boxed().toList())));

@@ -63,6 +63,23 @@ class CliTest {
     }
 
     @Test
+    void aHuggingFaceCheckpointDirectoryRunsAsItsGguf() throws IOException {
+        Path hf = dir.resolve("hf-checkpoint");
+        dev.bitnet.testmodel.HfCheckpointWriter.fromGguf(model, hf, true);
+        Run gguf = run("generate", "-m", model.toString(), "--prompt-ids", "510,5,6,7", "-n", "10", "--temperature", "0", "--json");
+        Run checkpoint = run("generate", "-m", hf.toString(), "--prompt-ids", "510,5,6,7", "-n", "10", "--temperature", "0", "--json");
+        assertEquals(0, checkpoint.code(), checkpoint.err());
+        assertEquals(JSON.readTree(gguf.out()).get("ids"), JSON.readTree(checkpoint.out()).get("ids"));
+        assertEquals(run("tokenize", "-m", model.toString(), "the cat", "--json").out(), run("tokenize", "-m", hf.toString(), "the cat", "--json").out());
+        Run info = run("info", "-m", hf.toString());
+        assertEquals(Main.EXIT_USER_ERROR, info.code());
+        assertTrue(info.err().startsWith("error: info reads GGUF files; "), info.err());
+        Run plainDir = run("generate", "-m", dir.toString(), "-p", "x");
+        assertEquals(Main.EXIT_USER_ERROR, plainDir.code());
+        assertTrue(plainDir.err().contains("is a directory without config.json"), plainDir.err());
+    }
+
+    @Test
     void generateStreamsTextAndTimings() {
         Run r = run("generate", "-m", model.toString(), "-p", "the cat", "-n", "5", "--seed", "1");
         assertEquals(0, r.code(), r.err());

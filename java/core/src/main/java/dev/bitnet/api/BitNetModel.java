@@ -5,16 +5,14 @@ import dev.bitnet.backend.Backends;
 import dev.bitnet.backend.ForwardBatch;
 import dev.bitnet.backend.KvCache;
 import dev.bitnet.backend.KvCacheSpec;
-import dev.bitnet.gguf.GgufFile;
 import dev.bitnet.kv.BlockAllocator;
 import dev.bitnet.kv.BlockTable;
 import dev.bitnet.model.ModelConfig;
-import dev.bitnet.model.ModelLoader;
+import dev.bitnet.model.ModelSource;
 import dev.bitnet.model.ModelWeights;
 import dev.bitnet.model.Transformer;
 import dev.bitnet.tokenizer.Llama3Tokenizer;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -26,7 +24,7 @@ public final class BitNetModel implements AutoCloseable {
     public static final int KV_BLOCK_SIZE = 16;
 
     private final Path path;
-    private final GgufFile file;
+    private final ModelSource source;
     private final ModelConfig config;
     private final Llama3Tokenizer tokenizer;
     private final Backend backend;
@@ -38,11 +36,11 @@ public final class BitNetModel implements AutoCloseable {
     private final int maxSequences;
     private final double loadSeconds;
 
-    private BitNetModel(Path path, GgufFile file, ModelConfig config, Llama3Tokenizer tokenizer, Backend backend,
+    private BitNetModel(Path path, ModelSource source, ModelConfig config, Llama3Tokenizer tokenizer, Backend backend,
                         ModelWeights weights, Transformer transformer, KvCache cache, BlockAllocator blocks,
                         int contextLength, int maxSequences, double loadSeconds) {
         this.path = path;
-        this.file = file;
+        this.source = source;
         this.config = config;
         this.tokenizer = tokenizer;
         this.backend = backend;
@@ -57,33 +55,32 @@ public final class BitNetModel implements AutoCloseable {
 
     static BitNetModel load(Path path, LoadOptions o) {
         long start = System.nanoTime();
-        if (!Files.isRegularFile(path)) throw new BitNetException("model file not found: " + path);
         if (o.maxSequences() < 1 || o.prefillChunk() < 1 || o.contextLength() < 0) {
             throw new BitNetException("invalid load options: " + o);
         }
-        GgufFile file = GgufFile.open(path);
+        ModelSource source = ModelSource.open(path);
         Backend backend = null;
         try {
-            ModelConfig config = ModelLoader.readConfig(file, o.activation());
-            Llama3Tokenizer tokenizer = Llama3Tokenizer.fromGguf(file);
+            ModelConfig config = source.config(o.activation());
+            Llama3Tokenizer tokenizer = source.tokenizer();
             if (tokenizer.vocabSize() > config.vocabSize()) {
                 throw new BitNetException(path + ": the tokenizer has " + tokenizer.vocabSize()
                         + " tokens but the embedding only " + config.vocabSize() + " rows");
             }
             int ctx = o.contextLength() > 0 ? o.contextLength() : config.contextLength();
             backend = Backends.create(o.backend(), o.threads());
-            ModelWeights weights = ModelLoader.load(file, config, backend, o.lmHead());
+            ModelWeights weights = source.load(config, backend, o.lmHead());
             int blocksPerSequence = (ctx + KV_BLOCK_SIZE - 1) / KV_BLOCK_SIZE;
             int numBlocks = Math.multiplyExact(blocksPerSequence, o.maxSequences());
             KvCache cache = backend.allocKvCache(new KvCacheSpec(config.layers(), config.kvHeads(), config.headDim(),
                     KV_BLOCK_SIZE, numBlocks, o.kvType()));
             Transformer transformer = new Transformer(config, backend, weights, Math.max(o.prefillChunk(), o.maxSequences()));
             double seconds = (System.nanoTime() - start) / 1e9;
-            return new BitNetModel(path, file, config.withContextLength(ctx), tokenizer, backend, weights, transformer,
+            return new BitNetModel(path, source, config.withContextLength(ctx), tokenizer, backend, weights, transformer,
                     cache, new BlockAllocator(numBlocks, KV_BLOCK_SIZE), ctx, o.maxSequences(), seconds);
         } catch (RuntimeException | Error e) {
             if (backend != null) backend.close();
-            file.close();
+            source.close();
             throw e;
         }
     }
@@ -184,7 +181,7 @@ public final class BitNetModel implements AutoCloseable {
         synchronized (transformer) {
             cache.close();
             backend.close();
-            file.close();
+            source.close();
         }
     }
 }

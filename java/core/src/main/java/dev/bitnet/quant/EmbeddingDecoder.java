@@ -30,15 +30,22 @@ public final class EmbeddingDecoder {
         if (rows > Integer.MAX_VALUE || cols > Integer.MAX_VALUE) {
             throw new ModelFormatException(file.path() + ": tensor '" + tensor.name() + "' " + tensor.shape() + " is too large");
         }
-        if (tensor.type() == GgmlType.F16) return new F16Matrix((int) rows, (int) cols, file.data(tensor));
-        MemorySegment src = file.data(tensor);
-        MemorySegment dst = Arena.ofAuto().allocate(rows * cols * 2, 64);
-        float[] row = new float[(int) cols];
+        return toF16(tensor.type(), file.data(tensor), (int) rows, (int) cols);
+    }
+
+    /**
+     * {@code rows x cols} values of a float type ({@link #toF16(GgufFile, GgufTensorInfo)}'s types) as f16: F16 data
+     * itself, others converted into new off-heap memory.
+     */
+    public static F16Matrix toF16(GgmlType type, MemorySegment src, int rows, int cols) {
+        if (type == GgmlType.F16) return new F16Matrix(rows, cols, src);
+        MemorySegment dst = Arena.ofAuto().allocate((long) rows * cols * 2, 64);
+        float[] row = new float[cols];
         for (long r = 0; r < rows; r++) {
-            FloatCodecs.decode(tensor.type(), src, r * cols, row);
+            FloatCodecs.decode(type, src, r * cols, row);
             for (int c = 0; c < cols; c++) dst.set(F16Matrix.F16, 2 * (r * cols + c), Float.floatToFloat16(row[c]));
         }
-        return new F16Matrix((int) rows, (int) cols, dst);
+        return new F16Matrix(rows, cols, dst);
     }
 
     /** An f32 vector tensor (norm weights): F32, F16 or BF16. */
