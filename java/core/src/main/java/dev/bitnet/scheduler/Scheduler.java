@@ -177,13 +177,36 @@ public final class Scheduler implements AutoCloseable {
         runningCount = running.size();
     }
 
+    /**
+     * What one step feeds: {@code tokens.get(i)} of sequence {@code sequences.get(i)}; {@code greedy} when every
+     * sequence that picks an id this step picks the plain argmax (the backend then sends back ids, not logits).
+     */
+    private record StepPlan(List<ScheduledSequence> sequences, List<int[]> tokens, ForwardBatch batch, boolean greedy) {
+    }
+
     /** One forward step over every running sequence (as many as the step holds), then a token for each that asks. */
     private void step() {
         for (ScheduledSequence s : List.copyOf(running)) if (s.handle.cancelled()) finish(s, StopReason.CANCELLED);
+        StepPlan plan = plan();
+        if (plan == null) return;
+        try {
+            if (plan.greedy()) model.forwardGreedy(plan.batch(), greedyIds);
+            else model.forward(plan.batch(), logits);
+            steps.incrementAndGet();
+            stepTokens.addAndGet(plan.batch().tokenCount());
+        } catch (RuntimeException e) {
+            LOG.warn("a step of {} sequences failed: {}", plan.sequences().size(), e.toString());
+            for (ScheduledSequence s : plan.sequences()) fail(s, e);
+            return;
+        }
+        pick(plan);
+    }
+
+    /** Generating sequences first (one token each), then prompt chunks, oldest first, up to the step's size. */
+    private StepPlan plan() {
         int budget = model.maxStepTokens();
         List<ScheduledSequence> planned = new ArrayList<>();
         List<int[]> fed = new ArrayList<>();
-        // generating sequences first (one token each), then prompt chunks, oldest first
         List<ScheduledSequence> order = new ArrayList<>(running);
         order.sort(Comparator.comparing(s -> !s.generating())); // stable: admission order within each kind
         for (ScheduledSequence s : order) {
@@ -199,7 +222,7 @@ public final class Scheduler implements AutoCloseable {
             fed.add(tokens);
             budget -= tokens.length;
         }
-        if (planned.isEmpty()) return;
+        if (planned.isEmpty()) return null;
 
         int total = fed.stream().mapToInt(t -> t.length).sum(), at = 0;
         int[] tokens = new int[total], positions = new int[total], seqIndex = new int[total];
@@ -223,26 +246,20 @@ public final class Scheduler implements AutoCloseable {
         }
         ForwardBatch batch = new ForwardBatch(tokens, positions, seqIndex, tables, Arrays.copyOf(logitRows, rows),
                 BitNetModel.KV_BLOCK_SIZE);
-        try {
-            if (greedy && rows > 0) model.forwardGreedy(batch, greedyIds);
-            else model.forward(batch, logits);
-            steps.incrementAndGet();
-            stepTokens.addAndGet(total);
-        } catch (RuntimeException e) {
-            LOG.warn("a step of {} sequences failed: {}", planned.size(), e.toString());
-            for (ScheduledSequence s : planned) fail(s, e);
-            return;
-        }
+        return new StepPlan(planned, fed, batch, greedy && rows > 0);
+    }
 
+    /** After the step: each sequence's tokens are in the cache; those whose last token has logits pick an id. */
+    private void pick(StepPlan plan) {
         int row = 0;
-        for (int i = 0; i < planned.size(); i++) {
-            ScheduledSequence s = planned.get(i);
-            int[] t = fed.get(i);
+        for (int i = 0; i < plan.sequences().size(); i++) {
+            ScheduledSequence s = plan.sequences().get(i);
+            int[] t = plan.tokens().get(i);
             boolean picks = s.wantsLogits(t.length);
             s.fed(t);
             if (prefixCaching) s.cacheFullBlocks(BitNetModel.KV_BLOCK_SIZE);
             if (!picks) continue;
-            int id = greedy ? greedyIds[row] : s.sample(logits, row * vocab, vocab);
+            int id = plan.greedy() ? greedyIds[row] : s.sample(logits, row * vocab, vocab);
             TokenLogprob logprob = s.params.logprobs() < 0 ? null
                     : TokenLogprob.of(logits, row * vocab, vocab, id, s.params.logprobs()); // sample() left the row as it was
             row++;
