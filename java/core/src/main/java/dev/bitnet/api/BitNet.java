@@ -16,7 +16,10 @@ public final class BitNet {
     private BitNet() {
     }
 
-    /** Loads a GGUF model onto the chosen backend. Bad files and options throw {@link BitNetException}. */
+    /**
+     * Loads a model onto the chosen backend: a GGUF file, or a Hugging Face checkpoint directory (config.json,
+     * tokenizer.json, safetensors). Bad files and options throw {@link BitNetException}.
+     */
     public static BitNetModel load(Path file, LoadOptions options) {
         return BitNetModel.load(file, options);
     }
