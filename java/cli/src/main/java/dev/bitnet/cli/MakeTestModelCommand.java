@@ -2,6 +2,7 @@ package dev.bitnet.cli;
 
 import dev.bitnet.api.BitNetException;
 import dev.bitnet.gguf.GgmlType;
+import dev.bitnet.testmodel.HfCheckpointWriter;
 import dev.bitnet.testmodel.TestModelGenerator;
 import dev.bitnet.testmodel.TestModelSpec;
 import dev.bitnet.testmodel.VocabSource;
@@ -11,13 +12,15 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** {@code bitnet make-test-model}: writes a random BitNet model (for tests and benchmarks; no download needed). */
 @Command(name = "make-test-model", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
-        description = "Write a random BitNet b1.58 model as GGUF (tiny shapes for tests, 2B4T shapes for benchmarks).")
+        description = "Write a random BitNet b1.58 model as GGUF, or as a Hugging Face checkpoint (--hf) (tiny shapes for tests, 2B4T shapes for benchmarks).")
 final class MakeTestModelCommand implements Callable<Integer> {
     @Option(names = "--format", paramLabel = "i2_s|tq2_0|tq1_0", defaultValue = "i2_s", description = "i2_s, tq2_0 or tq1_0 (default: ${DEFAULT-VALUE})")
     String format;
@@ -35,7 +38,11 @@ final class MakeTestModelCommand implements Callable<Integer> {
     Path llama3Vocab;
     @Option(names = "--embedding-type", paramLabel = "TYPE", defaultValue = "f16", description = "f16, f32 or q8_0 (default: ${DEFAULT-VALUE})")
     String embeddingType;
-    @Option(names = {"-o", "--output"}, paramLabel = "FILE", required = true, description = "the GGUF file to write")
+    @Option(names = "--hf", paramLabel = "packed|latent", description = "write a Hugging Face checkpoint directory at -o "
+            + "instead: packed (U8 weights and weight_scale, as microsoft/bitnet-b1.58-2B-4T) or latent (f32 master weights "
+            + "quantised at load, as the -bf16 repository)")
+    String hf;
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", required = true, description = "the GGUF file (with --hf: the directory) to write")
     Path output;
     @Mixin
     VerboseOption verbose;
@@ -43,7 +50,21 @@ final class MakeTestModelCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
+        if (hf != null && !hf.equals("packed") && !hf.equals("latent")) throw new BitNetException("--hf must be packed or latent, got " + hf);
+        if (hf == null) return write(output);
+        Path gguf = Files.createTempFile("bitnet-test-model", ".gguf");
+        try {
+            write(gguf);
+            HfCheckpointWriter.fromGguf(gguf, output, hf.equals("packed"));
+            spec.commandLine().getErr().printf("wrote the Hugging Face checkpoint %s (%s)%n", output, hf);
+        } finally {
+            Files.deleteIfExists(gguf);
+        }
+        return 0;
+    }
+
+    private int write(Path output) {
         if (shape.equalsIgnoreCase("tiny-llama3")) {
             if (llama3Vocab == null) throw new BitNetException("--shape tiny-llama3 needs --llama3-vocab DIR");
             TestModelGenerator.write(TestModelSpec.tinyLlama3(llama3Vocab), output);

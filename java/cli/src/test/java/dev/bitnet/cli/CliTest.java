@@ -74,6 +74,12 @@ class CliTest {
         Run info = run("info", "-m", hf.toString());
         assertEquals(Main.EXIT_USER_ERROR, info.code());
         assertTrue(info.err().startsWith("error: info reads GGUF files; "), info.err());
+        Path made = dir.resolve("made-latent");
+        Run make = run("make-test-model", "--shape", "tiny", "--seed", "9", "--hf", "latent", "-o", made.toString());
+        assertEquals(0, make.code(), make.err());
+        Run latent = run("generate", "-m", made.toString(), "--prompt-ids", "510,5,6,7", "-n", "10", "--temperature", "0", "--json");
+        assertEquals(0, latent.code(), latent.err());
+        assertEquals(10, JSON.readTree(latent.out()).get("ids").size());
         Run plainDir = run("generate", "-m", dir.toString(), "-p", "x");
         assertEquals(Main.EXIT_USER_ERROR, plainDir.code());
         assertTrue(plainDir.err().contains("is a directory without config.json"), plainDir.err());
