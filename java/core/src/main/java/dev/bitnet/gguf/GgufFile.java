@@ -1,12 +1,10 @@
 package dev.bitnet.gguf;
 
-import java.io.IOException;
-import java.lang.foreign.Arena;
+import dev.bitnet.io.MappedFile;
+
 import java.lang.foreign.MemorySegment;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -31,7 +29,7 @@ public final class GgufFile implements AutoCloseable {
     public static final String ALIGNMENT_KEY = "general.alignment";
 
     private final Path path;
-    private final Arena arena;
+    private final MappedFile file;
     private final MemorySegment data;
     private final int version;
     private final int alignment;
@@ -39,12 +37,12 @@ public final class GgufFile implements AutoCloseable {
     private final Map<String, GgufValueType> metadataTypes;
     private final Map<String, GgufTensorInfo> tensors;
 
-    private GgufFile(Path path, Arena arena, MemorySegment data, int version, int alignment,
+    private GgufFile(Path path, MappedFile file, int version, int alignment,
                      Map<String, Object> metadata, Map<String, GgufValueType> metadataTypes,
                      Map<String, GgufTensorInfo> tensors) {
         this.path = path;
-        this.arena = arena;
-        this.data = data;
+        this.file = file;
+        this.data = file.bytes();
         this.version = version;
         this.alignment = alignment;
         this.metadata = metadata;
@@ -54,23 +52,17 @@ public final class GgufFile implements AutoCloseable {
 
     /** Opens and validates the header, metadata and tensor table; throws ModelFormatException on bad input. */
     public static GgufFile open(Path path) {
-        Arena arena = Arena.ofShared();
+        MappedFile mapped = MappedFile.open(path);
         try {
-            MemorySegment data;
-            try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-                data = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena);
-            } catch (IOException e) {
-                throw new ModelFormatException(path + ": cannot read the file (" + e.getMessage() + ")", e);
-            }
-            GgufFile file = parse(path, arena, data);
-            return file;
+            return parse(path, mapped);
         } catch (RuntimeException e) {
-            arena.close();
+            mapped.close();
             throw e;
         }
     }
 
-    private static GgufFile parse(Path path, Arena arena, MemorySegment data) {
+    private static GgufFile parse(Path path, MappedFile mapped) {
+        MemorySegment data = mapped.bytes();
         GgufReader r = new GgufReader(path, data);
         r.context = "the magic bytes";
         if (data.byteSize() < 4 || data.get(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN), 0) != MAGIC) {
@@ -140,7 +132,7 @@ public final class GgufFile implements AutoCloseable {
                 throw new ModelFormatException(t.where(path) + " appears twice: tensor names must be unique");
             }
         }
-        return new GgufFile(path, arena, data, (int) version, alignment, Collections.unmodifiableMap(metadata),
+        return new GgufFile(path, mapped, (int) version, alignment, Collections.unmodifiableMap(metadata),
                 types, Collections.unmodifiableMap(tensors));
     }
 
@@ -340,19 +332,16 @@ public final class GgufFile implements AutoCloseable {
 
     /** The tensor's bytes: a read-only slice of the mapped file, valid until {@link #close()}. */
     public MemorySegment data(GgufTensorInfo tensor) {
-        return data.asSlice(tensor.fileOffset(), tensor.byteSize()).asReadOnly();
+        return file.slice(tensor.fileOffset(), tensor.byteSize());
     }
 
-    /**
-     * Drops a tensor's pages from this process's resident memory (they stay in the page cache and are read back if
-     * touched again): for tensors whose bytes were copied elsewhere, such as ternary weights a backend repacked.
-     */
+    /** Drops a tensor's pages from the resident set ({@link MappedFile#release}). */
     public void release(GgufTensorInfo tensor) {
-        data.asSlice(tensor.fileOffset(), tensor.byteSize()).unload();
+        file.release(tensor.fileOffset(), tensor.byteSize());
     }
 
     @Override
     public void close() {
-        if (arena.scope().isAlive()) arena.close();
+        file.close();
     }
 }

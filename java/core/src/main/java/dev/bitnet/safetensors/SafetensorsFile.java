@@ -5,22 +5,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bitnet.gguf.ModelFormatException;
 
-import java.io.IOException;
-import java.lang.foreign.Arena;
+import dev.bitnet.io.MappedFile;
+
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A safetensors file, memory-mapped read-only: an 8-byte little-endian header length, a JSON header mapping each
+ * A safetensors file, memory-mapped read-only ({@link MappedFile}): an 8-byte little-endian header length, a JSON header mapping each
  * tensor's name to {@code {"dtype", "shape", "data_offsets": [begin, end]}} (offsets relative to the end of the
  * header), then the raw little-endian data. {@link #open} checks the whole header: every problem is a
  * {@link ModelFormatException} naming the file, the tensor and what was expected.
@@ -30,30 +28,20 @@ public final class SafetensorsFile implements AutoCloseable {
     static final long MAX_HEADER_BYTES = 100L << 20;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final Path path;
-    private final Arena arena;
-    private final MemorySegment data;
+    private final MappedFile file;
     private final Map<String, SafetensorsTensor> tensors;
 
-    private SafetensorsFile(Path path, Arena arena, MemorySegment data, Map<String, SafetensorsTensor> tensors) {
-        this.path = path;
-        this.arena = arena;
-        this.data = data;
+    private SafetensorsFile(MappedFile file, Map<String, SafetensorsTensor> tensors) {
+        this.file = file;
         this.tensors = tensors;
     }
 
     public static SafetensorsFile open(Path path) {
-        Arena arena = Arena.ofShared();
+        MappedFile mapped = MappedFile.open(path);
         try {
-            MemorySegment data;
-            try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-                data = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena);
-            } catch (IOException e) {
-                throw new ModelFormatException(path + ": cannot read the file (" + e.getMessage() + ")", e);
-            }
-            return new SafetensorsFile(path, arena, data, parse(path, data));
+            return new SafetensorsFile(mapped, parse(path, mapped.bytes()));
         } catch (RuntimeException e) {
-            arena.close();
+            mapped.close();
             throw e;
         }
     }
@@ -124,7 +112,7 @@ public final class SafetensorsFile implements AutoCloseable {
     }
 
     public Path path() {
-        return path;
+        return file.path();
     }
 
     /** Every tensor, in header order. */
@@ -134,16 +122,16 @@ public final class SafetensorsFile implements AutoCloseable {
 
     /** The tensor's bytes: a read-only slice of the mapping (no copy), valid until {@link #close()}. */
     public MemorySegment data(SafetensorsTensor t) {
-        return data.asSlice(t.offset(), t.bytes()).asReadOnly();
+        return file.slice(t.offset(), t.bytes());
     }
 
-    /** Drops a tensor's pages from the resident set (they stay in the page cache): for tensors copied elsewhere. */
+    /** Drops a tensor's pages from the resident set ({@link MappedFile#release}). */
     public void release(SafetensorsTensor t) {
-        data.asSlice(t.offset(), t.bytes()).unload();
+        file.release(t.offset(), t.bytes());
     }
 
     @Override
     public void close() {
-        if (arena.scope().isAlive()) arena.close();
+        file.close();
     }
 }
