@@ -1,6 +1,11 @@
 package dev.bitnet.scheduler;
 
+import dev.bitnet.api.GenerationParams;
 import dev.bitnet.api.GenerationResult;
+import dev.bitnet.api.TokenListener;
+import dev.bitnet.sampling.TokenLogprob;
+
+import java.util.List;
 
 import java.util.concurrent.CompletableFuture;
 
@@ -12,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 public final class Generation {
     private final CompletableFuture<GenerationResult> result = new CompletableFuture<>();
     private volatile boolean cancelled;
+    private volatile List<TokenLogprob> promptLogprobs = List.of();
 
     Generation() {
     }
@@ -27,6 +33,19 @@ public final class Generation {
      */
     public void cancel() {
         cancelled = true;
+    }
+
+    /**
+     * With {@link Scheduler#submit(int[], GenerationParams, TokenListener, boolean) prompt log-probabilities} asked for,
+     * once the result is complete: one for each prompt token after the first (token i given tokens 0..i-1), with
+     * {@link GenerationParams#logprobs()} alternatives; else empty.
+     */
+    public List<TokenLogprob> promptLogprobs() {
+        return promptLogprobs;
+    }
+
+    void setPromptLogprobs(List<TokenLogprob> logprobs) {
+        promptLogprobs = List.copyOf(logprobs);
     }
 
     boolean cancelled() {

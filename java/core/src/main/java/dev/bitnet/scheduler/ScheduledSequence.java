@@ -7,8 +7,11 @@ import dev.bitnet.api.StopReason;
 import dev.bitnet.kv.BlockKey;
 import dev.bitnet.kv.BlockTable;
 import dev.bitnet.sampling.Sampler;
+import dev.bitnet.sampling.TokenLogprob;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * One request's state inside the {@link Scheduler}: its prompt, how much of it is in the KV cache, the token
@@ -20,6 +23,8 @@ final class ScheduledSequence {
     final GenerationParams params;
     final GenerationOutput output;
     final Sampler sampler;
+    final boolean promptLogprobs;                              // score every prompt token too
+    final List<TokenLogprob> promptScores = new ArrayList<>(); // token i given 0..i-1, for i = 1..
     BlockTable blocks;
     private int[] history;  // every token fed to the model, in order
     private int fed;        // how many of them are in the KV cache
@@ -29,8 +34,9 @@ final class ScheduledSequence {
     private BlockKey lastKey;  // the key of the last block offered to the prefix cache
     private int keyedBlocks;   // blocks of this sequence keyed so far (adopted or offered)
 
-    ScheduledSequence(int[] prompt, GenerationParams params, GenerationOutput output) {
+    ScheduledSequence(int[] prompt, GenerationParams params, GenerationOutput output, boolean promptLogprobs) {
         this.prompt = prompt;
+        this.promptLogprobs = promptLogprobs;
         this.params = params;
         this.output = output;
         this.sampler = new Sampler(params.sampling());
@@ -51,6 +57,7 @@ final class ScheduledSequence {
      * last token to compute (its logits pick the first id); returns how many tokens that saves.
      */
     int reuseCachedPrefix(int blockSize) {
+        if (promptLogprobs) return 0; // every prompt token must go through the model to be scored
         int full = (prompt.length - 1) / blockSize;
         while (keyedBlocks < full) {
             BlockKey key = BlockKey.of(lastKey, prompt, keyedBlocks * blockSize, blockSize);
@@ -70,6 +77,11 @@ final class ScheduledSequence {
             lastKey = key;
             keyedBlocks++;
         }
+    }
+
+    /** Whether this step's tokens all want logits rows: prompt tokens of a sequence scoring its prompt. */
+    boolean scoresPrompt() {
+        return promptLogprobs && next < 0;
     }
 
     /** Whether the prompt is in the cache and an id waits to be fed. */

@@ -51,7 +51,7 @@ public final class Scheduler implements AutoCloseable {
     private final int eotId;
     private final BlockingQueue<ScheduledSequence> waiting = new LinkedBlockingQueue<>();
     private final List<ScheduledSequence> running = new ArrayList<>();
-    private final float[] logits;
+    private float[] logits; // [rows, vocab] of a step: a row per picking sequence, or per token of a prompt being scored
     private final int[] greedyIds;
     private final Thread thread;
     private volatile boolean closed;
@@ -90,6 +90,15 @@ public final class Scheduler implements AutoCloseable {
      * @param listener gets each token's text as it is generated, on the scheduler's thread (must not block)
      */
     public Generation submit(int[] promptIds, GenerationParams params, TokenListener listener) {
+        return submit(promptIds, params, listener, false);
+    }
+
+    /**
+     * {@link #submit(int[], GenerationParams, TokenListener)}; with {@code promptLogprobs}, every prompt token is also
+     * scored ({@link Generation#promptLogprobs()}: what an evaluation harness's loglikelihood requests need), even with
+     * a token limit of 0, and the prompt is computed in full rather than taken from the prefix cache.
+     */
+    public Generation submit(int[] promptIds, GenerationParams params, TokenListener listener, boolean promptLogprobs) {
         if (closed) throw new BitNetException("the scheduler is closed");
         if (promptIds.length == 0) throw new BitNetException("the prompt is empty");
         model.config().requireTokenIds(promptIds);
@@ -98,7 +107,7 @@ public final class Scheduler implements AutoCloseable {
                     + model.contextLength() + " tokens)");
         }
         var output = new GenerationOutput(model.tokenizer(), eotId, params, listener);
-        var sequence = new ScheduledSequence(promptIds.clone(), params, output);
+        var sequence = new ScheduledSequence(promptIds.clone(), params, output, promptLogprobs);
         waiting.add(sequence);
         if (closed && waiting.remove(sequence)) throw new BitNetException("the scheduler is closed");
         return sequence.handle;
@@ -164,7 +173,7 @@ public final class Scheduler implements AutoCloseable {
     }
 
     private void start(ScheduledSequence s) {
-        if (s.handle.cancelled() || s.output.done()) { // nothing to run: cancelled while waiting, or 0 tokens asked
+        if (s.handle.cancelled() || (s.output.done() && !s.promptLogprobs)) { // nothing to run: cancelled, or 0 tokens asked
             StopReason reason = s.handle.cancelled() ? StopReason.CANCELLED : StopReason.MAX_TOKENS;
             finished.get(reason).incrementAndGet();
             s.handle.future().complete(s.result(reason));
@@ -181,7 +190,8 @@ public final class Scheduler implements AutoCloseable {
      * What one step feeds: {@code tokens.get(i)} of sequence {@code sequences.get(i)}; {@code greedy} when every
      * sequence that picks an id this step picks the plain argmax (the backend then sends back ids, not logits).
      */
-    private record StepPlan(List<ScheduledSequence> sequences, List<int[]> tokens, ForwardBatch batch, boolean greedy) {
+    private record StepPlan(List<ScheduledSequence> sequences, List<int[]> tokens, int[] firstRow, ForwardBatch batch,
+                            boolean greedy) {
     }
 
     /** One forward step over every running sequence (as many as the step holds), then a token for each that asks. */
@@ -227,42 +237,56 @@ public final class Scheduler implements AutoCloseable {
         int total = fed.stream().mapToInt(t -> t.length).sum(), at = 0;
         int[] tokens = new int[total], positions = new int[total], seqIndex = new int[total];
         int[][] tables = new int[planned.size()][];
-        int[] logitRows = new int[planned.size()];
+        int[] logitRows = new int[total], firstRow = new int[planned.size()];
         int rows = 0;
         boolean greedy = true;
         for (int i = 0; i < planned.size(); i++) {
             ScheduledSequence s = planned.get(i);
             int[] t = fed.get(i);
             tables[i] = s.blocks.blocks();
+            firstRow[i] = rows;
             for (int j = 0; j < t.length; j++, at++) {
                 tokens[at] = t[j];
                 positions[at] = s.fed() + j;
                 seqIndex[at] = i;
+                if (s.scoresPrompt()) logitRows[rows++] = at;   // every prompt token's row
             }
-            if (s.wantsLogits(t.length)) {
+            if (s.scoresPrompt()) greedy = false;
+            else if (s.wantsLogits(t.length)) {
                 logitRows[rows++] = at - 1;
                 greedy &= s.params.sampling().isPureArgmax() && s.params.logprobs() < 0;
             }
         }
+        if (logits.length < rows * vocab) logits = new float[rows * vocab]; // only a scored prompt needs more rows
         ForwardBatch batch = new ForwardBatch(tokens, positions, seqIndex, tables, Arrays.copyOf(logitRows, rows),
                 BitNetModel.KV_BLOCK_SIZE);
-        return new StepPlan(planned, fed, batch, greedy && rows > 0);
+        return new StepPlan(planned, fed, firstRow, batch, greedy && rows > 0);
     }
 
     /** After the step: each sequence's tokens are in the cache; those whose last token has logits pick an id. */
     private void pick(StepPlan plan) {
-        int row = 0;
         for (int i = 0; i < plan.sequences().size(); i++) {
             ScheduledSequence s = plan.sequences().get(i);
             int[] t = plan.tokens().get(i);
             boolean picks = s.wantsLogits(t.length);
+            int row = plan.firstRow()[i];
+            if (s.scoresPrompt()) { // token p + 1 of the prompt given tokens 0..p, from row p
+                int k = Math.max(0, s.params.logprobs());
+                for (int j = 0; j < t.length && s.fed() + j + 1 < s.prompt.length; j++) {
+                    s.promptScores.add(TokenLogprob.of(logits, (row + j) * vocab, vocab, s.prompt[s.fed() + j + 1], k));
+                }
+                row += t.length - 1;
+            }
             s.fed(t);
             if (prefixCaching) s.cacheFullBlocks(BitNetModel.KV_BLOCK_SIZE);
             if (!picks) continue;
+            if (s.output.done()) { // a prompt scored with no token asked
+                finish(s, StopReason.MAX_TOKENS);
+                continue;
+            }
             int id = plan.greedy() ? greedyIds[row] : s.sample(logits, row * vocab, vocab);
             TokenLogprob logprob = s.params.logprobs() < 0 ? null
                     : TokenLogprob.of(logits, row * vocab, vocab, id, s.params.logprobs()); // sample() left the row as it was
-            row++;
             s.generated(id);
             generatedTokens.incrementAndGet();
             StopReason stop;
@@ -285,6 +309,7 @@ public final class Scheduler implements AutoCloseable {
         }
         release(s);
         finished.get(reason).incrementAndGet();
+        s.handle.setPromptLogprobs(s.promptScores);
         s.handle.future().complete(s.result(reason));
     }
 

@@ -41,8 +41,8 @@ final class CompletionEndpoint {
         this.chat = chat;
     }
 
-    /** A request's choices as they run: choice k is prompt k / n. */
-    private record Choices(List<Generation> generations, int promptTokens) {
+    /** A request's choices as they run: choice k is prompt k / n, with its echo (or null). */
+    private record Choices(List<Generation> generations, List<Responses.Echo> echoes, int promptTokens) {
         void cancel() {
             generations.forEach(Generation::cancel);
         }
@@ -83,8 +83,11 @@ final class CompletionEndpoint {
         }
         int maxTokens = request.maxTokens() < 0 ? model.contextLength() : request.maxTokens();
         List<Generation> generations = new ArrayList<>();
+        List<String> echoTexts = new ArrayList<>();
         try {
-            for (int[] ids : prompts) {
+            for (int p = 0; p < prompts.size(); p++) {
+                int[] ids = prompts.get(p);
+                String promptText = request.prompts().get(p).text();
                 for (int j = 0; j < request.n(); j++) {
                     int index = generations.size();
                     SamplingParams s = request.sampling();
@@ -92,9 +95,11 @@ final class CompletionEndpoint {
                             s.repeatLastN(), s.seed() + j);
                     TokenListener listener = request.stream() ? text.listener(index) : TokenListener.NONE;
                     var params = new GenerationParams(maxTokens, sampling, request.stop(), request.logprobs());
-                    Generation g = scheduler.submit(ids, params, listener);
+                    // echo with logprobs scores the prompt (which then cannot come from the prefix cache)
+                    Generation g = scheduler.submit(ids, params, listener, request.echo() && request.logprobs() >= 0);
                     g.result().whenComplete((r, e) -> text.end());
                     generations.add(g);
+                    echoTexts.add(!request.echo() ? null : promptText != null ? promptText : model.tokenizer().decode(ids));
                 }
             }
         } catch (BitNetException e) {
@@ -102,7 +107,11 @@ final class CompletionEndpoint {
             if (scheduler.isClosed()) throw ApiError.unavailable("the server is shutting down");
             throw ApiError.invalid(field, e.getMessage());
         }
-        return new Choices(generations, promptTokens);
+        List<Responses.Echo> echoes = new ArrayList<>();
+        for (int k = 0; k < generations.size(); k++) {
+            echoes.add(echoTexts.get(k) == null ? null : new Responses.Echo(echoTexts.get(k), prompts.get(k / request.n()), null));
+        }
+        return new Choices(generations, echoes, promptTokens);
     }
 
     private void whole(HttpExchange exchange, Choices running, Llama3Tokenizer logprobs, String id, long created) throws IOException {
@@ -117,7 +126,13 @@ final class CompletionEndpoint {
             Thread.currentThread().interrupt();
             throw ApiError.unavailable("the server is shutting down");
         }
-        OpenAiServer.sendJson(exchange, 200, Responses.whole(chat, id, created, modelName, results, running.promptTokens(), logprobs));
+        List<Responses.Echo> echoes = new ArrayList<>();
+        for (int k = 0; k < results.size(); k++) { // the prompt's scores are there now that its generation is complete
+            Responses.Echo e = running.echoes().get(k);
+            echoes.add(e == null ? null : new Responses.Echo(e.text(), e.ids(), running.generations().get(k).promptLogprobs()));
+        }
+        OpenAiServer.sendJson(exchange, 200, Responses.whole(chat, id, created, modelName, results, echoes,
+                running.promptTokens(), logprobs));
     }
 
     private void stream(HttpExchange exchange, Choices running, TextQueue text, boolean includeUsage,
@@ -131,6 +146,10 @@ final class CompletionEndpoint {
         try {
             if (chat) {
                 for (int k = 0; k < generations.size(); k++) event(out, Responses.chunk(true, id, created, modelName, k, "", true, null, null));
+            }
+            for (int k = 0; k < generations.size(); k++) { // echo: the prompt first (streams take echo without logprobs)
+                Responses.Echo e = running.echoes().get(k);
+                if (e != null) event(out, Responses.chunk(false, id, created, modelName, k, e.text(), false, null, null));
             }
             for (TextQueue.Piece piece; (piece = text.next(KEEP_ALIVE_MILLIS)) == null || piece.index() >= 0; ) {
                 if (piece == null) {

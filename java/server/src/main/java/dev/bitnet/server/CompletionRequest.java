@@ -12,7 +12,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * The body of {@code /v1/completions} or {@code /v1/chat/completions}, checked field by field. Fields are OpenAI's,
  * plus llama.cpp's and vLLM's sampling extensions ({@code top_k}, {@code min_p}, {@code repetition_penalty} or
  * {@code repeat_penalty}); fields this server does not know are ignored, as OpenAI clients send many, but the ones it
- * knows and cannot honour ({@code echo}, {@code best_of}, penalties other than repetition) are refused.
+ * knows and cannot honour ({@code best_of}, penalties other than repetition, chat's {@code echo}) are refused.
  *
  * @param prompts      the prompts (chat: one, the rendered conversation); each gets {@code n} choices
  * @param n            completions per prompt (with a seed, choice j samples with seed + j)
@@ -23,9 +23,11 @@ import java.util.concurrent.ThreadLocalRandom;
  * @param stop         stop strings
  * @param stream       send server-sent events as tokens come
  * @param includeUsage with stream, a last event with token counts ({@code stream_options.include_usage})
+ * @param echo         completions: the prompt comes back before the completion (with logprobs, each prompt token
+ *                     scored: an evaluation harness's loglikelihood request, usually with {@code max_tokens: 0})
  */
 record CompletionRequest(List<Prompt> prompts, int n, int maxTokens, int logprobs, SamplingParams sampling,
-                         List<String> stop, boolean stream, boolean includeUsage) {
+                         List<String> stop, boolean stream, boolean includeUsage, boolean echo) {
     /** The most choices one request may ask for (prompts × n); they queue like separate requests. */
     static final int MAX_CHOICES = 128;
 
@@ -52,17 +54,21 @@ record CompletionRequest(List<Prompt> prompts, int n, int maxTokens, int logprob
         if (penalty <= 0) throw ApiError.invalid("repetition_penalty", "'repetition_penalty' must be > 0");
         int lastN = intField(body, "repeat_last_n", 64, 0);
         long seed = body.hasNonNull("seed") ? longField(body, "seed") : ThreadLocalRandom.current().nextLong();
-        refuseUnsupported(body);
+        refuseUnsupported(body, chat);
         int logprobs = chat ? (bool(body, "logprobs") ? topLogprobs(body) : refuseTopWithoutLogprobs(body))
                 : body.hasNonNull("logprobs") ? intField(body, "logprobs", -1, 0) : -1;
         if (logprobs > TokenLogprob.MAX_TOP) {
             throw ApiError.invalid(chat ? "top_logprobs" : "logprobs", "at most " + TokenLogprob.MAX_TOP + " alternatives, got " + logprobs);
         }
         boolean stream = bool(body, "stream");
+        boolean echo = !chat && bool(body, "echo");
+        if (echo && stream && logprobs >= 0) {
+            throw ApiError.invalid("echo", "'echo' with 'logprobs' is supported without 'stream' only");
+        }
         JsonNode options = body.get("stream_options");
         boolean usage = options != null && options.isObject() && bool(options, "include_usage");
         return new CompletionRequest(prompts, n, maxTokens, logprobs, new SamplingParams(temperature, topK, topP, minP, penalty,
-                lastN, seed), stops(body.get("stop")), stream, usage);
+                lastN, seed), stops(body.get("stop")), stream, usage, echo);
     }
 
     /** A string, an array of token ids, or an array of either (a batch: a choice or n for each). */
@@ -93,11 +99,11 @@ record CompletionRequest(List<Prompt> prompts, int n, int maxTokens, int logprob
         return new Prompt(null, ids);
     }
 
-    private static void refuseUnsupported(JsonNode body) {
+    private static void refuseUnsupported(JsonNode body, boolean chat) {
         if (body.hasNonNull("best_of") && !(body.get("best_of").isInt() && body.get("best_of").asInt() == 1)) {
             throw ApiError.invalid("best_of", "only best_of = 1 is supported");
         }
-        for (String f : new String[]{"echo"}) {
+        for (String f : chat ? new String[]{"echo"} : new String[0]) { // chat completions have no echo
             JsonNode v = body.get(f);
             if (v != null && !v.isNull() && !(v.isBoolean() && !v.asBoolean())) {
                 throw ApiError.invalid(f, "'" + f + "' is not supported by this server");

@@ -36,22 +36,29 @@ final class Responses {
         return root.putArray("choices");
     }
 
+    /** What {@code echo} puts before a choice: the prompt's text, its ids and (with logprobs) their scores. */
+    record Echo(String text, int[] ids, List<TokenLogprob> scores) {
+    }
+
     /**
-     * A whole completion ({@code text_completion}) or chat completion ({@code chat.completion}), choice k = results[k];
-     * with {@code tokenizer} (logprobs asked) each choice carries its logprobs object.
+     * A whole completion ({@code text_completion}) or chat completion ({@code chat.completion}), choice k = results[k]
+     * (after echoes[k] where echo was asked, else null); with {@code tokenizer} (logprobs asked) each choice carries
+     * its logprobs object.
      */
     static ObjectNode whole(boolean chat, String id, long created, String model, List<GenerationResult> results,
-                            int promptTokens, Llama3Tokenizer tokenizer) {
+                            List<Echo> echoes, int promptTokens, Llama3Tokenizer tokenizer) {
         ObjectNode root = JSON.createObjectNode();
         var choices = envelope(root, id, chat ? "chat.completion" : "text_completion", created, model);
         int completionTokens = 0;
         for (int k = 0; k < results.size(); k++) {
             GenerationResult r = results.get(k);
             ObjectNode choice = choices.addObject().put("index", k);
+            Echo echo = echoes.get(k);
             if (chat) choice.putObject("message").put("role", "assistant").put("content", r.text());
-            else choice.put("text", r.text());
-            if (tokenizer != null) choice.set("logprobs", logprobs(chat, r.logprobs(), tokenizer, 0));
-            else choice.putNull("logprobs");
+            else choice.put("text", echo == null ? r.text() : echo.text() + r.text());
+            if (tokenizer == null) choice.putNull("logprobs");
+            else if (echo == null) choice.set("logprobs", logprobs(chat, r.logprobs(), tokenizer, 0));
+            else choice.set("logprobs", echoLogprobs(echo, r.logprobs(), tokenizer));
             choice.put("finish_reason", finishReason(r.stopReason()));
             completionTokens += r.ids().length;
         }
@@ -108,6 +115,37 @@ final class Responses {
             for (int j = 0; j < lp.topIds().length; j++) alternatives.put(t.piece(lp.topIds()[j]), lp.topLogprobs()[j]);
             offsets.add(offset);
             offset += piece.length();
+        }
+        return root;
+    }
+
+    /**
+     * Completions' logprobs object with the prompt first: its first token has no log-probability (null, as OpenAI's),
+     * each later one is scored given those before it; then the generated tokens.
+     */
+    static ObjectNode echoLogprobs(Echo echo, List<TokenLogprob> generated, Llama3Tokenizer t) {
+        ObjectNode root = JSON.createObjectNode();
+        ArrayNode pieces = root.putArray("tokens"), values = root.putArray("token_logprobs");
+        ArrayNode top = root.putArray("top_logprobs"), offsets = root.putArray("text_offset");
+        int offset = 0;
+        for (int i = 0; i < echo.ids().length; i++) {
+            String piece = t.piece(echo.ids()[i]);
+            pieces.add(piece);
+            offsets.add(offset);
+            offset += piece.length();
+            if (i == 0) {
+                values.addNull();
+                top.addNull();
+                continue;
+            }
+            TokenLogprob lp = echo.scores().get(i - 1);
+            values.add(lp.logprob());
+            ObjectNode alternatives = top.addObject();
+            for (int j = 0; j < lp.topIds().length; j++) alternatives.put(t.piece(lp.topIds()[j]), lp.topLogprobs()[j]);
+        }
+        ObjectNode rest = logprobs(false, generated, t, offset);
+        for (String f : new String[]{"tokens", "token_logprobs", "top_logprobs", "text_offset"}) {
+            ((ArrayNode) root.get(f)).addAll((ArrayNode) rest.get(f));
         }
         return root;
     }

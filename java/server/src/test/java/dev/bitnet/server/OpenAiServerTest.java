@@ -287,6 +287,47 @@ class OpenAiServerTest {
     }
 
     @Test
+    void echoWithLogprobsScoresEveryPromptToken() throws Exception {
+        String prompt = "the cat sat on the mat";
+        JsonNode choice = JSON.readTree(post("/v1/completions", "{\"prompt\":" + JSON.writeValueAsString(prompt)
+                + ",\"max_tokens\":0,\"echo\":true,\"logprobs\":1,\"temperature\":0}").body()).get("choices").get(0);
+        assertEquals(prompt, choice.get("text").asText());
+        int[] ids = model.tokenizer().encode(prompt, true);
+        JsonNode lp = choice.get("logprobs");
+        assertEquals(ids.length, lp.get("tokens").size());
+        assertTrue(lp.get("token_logprobs").get(0).isNull(), "the first token has no context");
+        // independently: steps over the prompt (at most the model's step size each) with every row's logits
+        int vocab = model.config().vocabSize(), step = 8;
+        var table = model.newBlockTable();
+        table.ensureCapacity(ids.length);
+        float[] logits = new float[ids.length * vocab];
+        for (int from = 0; from < ids.length; from += step) {
+            int[] chunk = java.util.Arrays.copyOfRange(ids, from, Math.min(ids.length, from + step));
+            var one = dev.bitnet.backend.ForwardBatch.single(chunk, from, table.blocks(), BitNetModel.KV_BLOCK_SIZE);
+            float[] part = new float[chunk.length * vocab];
+            model.forward(new dev.bitnet.backend.ForwardBatch(one.tokens(), one.positions(), one.seqIndex(), one.blockTables(),
+                    java.util.stream.IntStream.range(0, chunk.length).toArray(), BitNetModel.KV_BLOCK_SIZE), part);
+            System.arraycopy(part, 0, logits, from * vocab, part.length);
+        }
+        table.release();
+        for (int i = 1; i < ids.length; i++) {
+            double max = Double.NEGATIVE_INFINITY, sum = 0;
+            for (int v = 0; v < vocab; v++) max = Math.max(max, logits[(i - 1) * vocab + v]);
+            for (int v = 0; v < vocab; v++) sum += Math.exp(logits[(i - 1) * vocab + v] - max);
+            double expected = logits[(i - 1) * vocab + ids[i]] - max - Math.log(sum);
+            assertEquals(expected, lp.get("token_logprobs").get(i).asDouble(), 1e-4, "prompt token " + i);
+            assertEquals(model.tokenizer().piece(ids[i]), lp.get("tokens").get(i).asText());
+        }
+        // echo without logprobs: the prompt, then what a session generates after it; in a stream, the prompt first
+        String request = "{\"prompt\":" + JSON.writeValueAsString(prompt) + ",\"max_tokens\":4,\"echo\":true,\"temperature\":0}";
+        String continued = alone(prompt, 4).text();
+        assertEquals(prompt + continued, JSON.readTree(post("/v1/completions", request).body()).get("choices").get(0).get("text").asText());
+        StreamedReply streamed = parseStream(post("/v1/completions", request.replace("}", ",\"stream\":true}")).body(), false);
+        assertEquals(prompt + continued, streamed.text());
+        assertEquals(prompt, streamed.events().getFirst().get("choices").get(0).get("text").asText());
+    }
+
+    @Test
     void concurrentRequestsEachGetWhatTheyGetAlone() throws Exception {
         String[] prompts = {"a b c", "hello", "the cat sat on the mat and then", "x", "one two three four five", "zz top"};
         List<CompletableFuture<HttpResponse<String>>> replies = new ArrayList<>();
@@ -315,7 +356,10 @@ class OpenAiServerTest {
         assertError(post("/v1/completions", "{\"prompt\": \"hi\", \"n\": 0}"), 400, "n", "integer >= 1");
         assertError(post("/v1/completions", "{\"prompt\": [\"a\", \"b\"], \"n\": 65}"), 400, "n", "at most 128 choices");
         assertError(post("/v1/completions", "{\"prompt\": [\"a\", 7]}"), 400, "prompt", "prompt[1] is number");
-        assertError(post("/v1/completions", "{\"prompt\": \"hi\", \"echo\": true}"), 400, "echo", "not supported");
+        assertError(post("/v1/chat/completions", "{\"messages\": [{\"role\": \"user\", \"content\": \"x\"}], \"echo\": true}"),
+                400, "echo", "not supported");
+        assertError(post("/v1/completions", "{\"prompt\": \"hi\", \"echo\": true, \"logprobs\": 1, \"stream\": true}"),
+                400, "echo", "without 'stream' only");
         assertError(post("/v1/completions", "{\"prompt\": \"hi\", \"logprobs\": 21}"), 400, "logprobs", "at most 20");
         assertError(post("/v1/chat/completions", "{\"messages\": [{\"role\": \"user\", \"content\": \"x\"}], \"top_logprobs\": 2}"),
                 400, "top_logprobs", "needs \"logprobs\": true");
