@@ -25,7 +25,7 @@ import java.util.concurrent.Executors;
  * <pre>
  * POST /v1/completions        prompt (text or token ids) -> text_completion, or server-sent events with "stream"
  * POST /v1/chat/completions   messages (BitNet chat format) -> chat.completion, or chat.completion.chunk events
- * GET  /v1/models             the one model served
+ * GET  /v1/models             the one model served (and /v1/models/{id})
  * GET  /health                {"status": "ok", running, waiting, prompt_tokens, cached_prompt_tokens, cancelled}
  * GET  /metrics               the scheduler's counters in Prometheus' text format
  * </pre>
@@ -112,6 +112,14 @@ public final class OpenAiServer implements AutoCloseable {
                         exchange.sendResponseHeaders(200, text.length);
                         exchange.getResponseBody().write(text);
                     }
+                    case String r when r.startsWith("/models/") -> { // one model by id, as OpenAI's retrieve call
+                        requireMethod(exchange, "GET");
+                        String wanted = java.net.URLDecoder.decode(r.substring("/models/".length()), StandardCharsets.UTF_8);
+                        if (!wanted.equals(config.modelName())) {
+                            throw ApiError.notFound("no model '" + wanted + "' here; this server serves '" + config.modelName() + "'");
+                        }
+                        sendJson(exchange, 200, model());
+                    }
                     default -> throw ApiError.notFound("no such endpoint: " + path
                             + " (this server has /v1/completions, /v1/chat/completions, /v1/models, /health, /metrics)");
                 }
@@ -141,9 +149,13 @@ public final class OpenAiServer implements AutoCloseable {
 
     private ObjectNode models() {
         ObjectNode root = Responses.JSON.createObjectNode().put("object", "list");
-        root.putArray("data").addObject().put("id", config.modelName()).put("object", "model").put("created", started)
-                .put("owned_by", "bitnet-java").put("max_model_len", scheduler.model().contextLength());
+        root.putArray("data").add(model());
         return root;
+    }
+
+    private ObjectNode model() {
+        return Responses.JSON.createObjectNode().put("id", config.modelName()).put("object", "model").put("created", started)
+                .put("owned_by", "bitnet-java").put("max_model_len", scheduler.model().contextLength());
     }
 
     /** The request's JSON body, read up to the size limit. */

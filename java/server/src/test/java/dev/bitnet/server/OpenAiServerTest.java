@@ -110,6 +110,8 @@ class OpenAiServerTest {
         JsonNode models = JSON.readTree(get("/v1/models").body());
         assertEquals("tiny", models.get("data").get(0).get("id").asText());
         assertEquals(CTX, models.get("data").get(0).get("max_model_len").asInt());
+        assertEquals(models.get("data").get(0), JSON.readTree(get("/v1/models/tiny").body()));
+        assertError(get("/v1/models/gpt-4"), 404, null, "this server serves 'tiny'");
         HttpResponse<String> health = get("/health");
         assertEquals(200, health.statusCode());
         assertEquals("ok", JSON.readTree(health.body()).get("status").asText());
