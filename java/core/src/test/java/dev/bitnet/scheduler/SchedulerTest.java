@@ -186,24 +186,9 @@ class SchedulerTest {
     @Test
     void promptLogprobsAreTheLogSoftmaxOfEachPromptPosition() throws Exception {
         int[] p = prompt(20, 4);
-        double[][] expected = new double[p.length - 1][];
-        // independently: one step over the whole prompt with every row's logits, log-softmax in double precision
+        double[] expected; // independently: one step over the whole prompt with every row's logits
         try (BitNetModel whole = BitNet.load(model, LoadOptions.defaults().withBackend("reference").withContextLength(CTX).withPrefillChunk(32))) {
-            var table = whole.newBlockTable();
-            table.ensureCapacity(p.length);
-            int vocab = whole.config().vocabSize();
-            int[] rows = IntStream.range(0, p.length).toArray();
-            var one = dev.bitnet.backend.ForwardBatch.single(p, 0, table.blocks(), BitNetModel.KV_BLOCK_SIZE);
-            float[] logits = new float[p.length * vocab];
-            whole.forward(new dev.bitnet.backend.ForwardBatch(one.tokens(), one.positions(), one.seqIndex(), one.blockTables(),
-                    rows, BitNetModel.KV_BLOCK_SIZE), logits);
-            for (int i = 0; i + 1 < p.length; i++) {
-                double max = Double.NEGATIVE_INFINITY, sum = 0;
-                for (int v = 0; v < vocab; v++) max = Math.max(max, logits[i * vocab + v]);
-                for (int v = 0; v < vocab; v++) sum += Math.exp(logits[i * vocab + v] - max);
-                expected[i] = new double[]{logits[i * vocab + p[i + 1]] - max - Math.log(sum)};
-            }
-            table.release();
+            expected = dev.bitnet.testing.PromptLogprobs.expected(whole, p, 32);
         }
         try (BitNetModel m = load(); Scheduler scheduler = new Scheduler(m)) { // chunks of 8: three steps score the prompt
             Generation scoredOnly = scheduler.submit(p, new GenerationParams(0, SamplingParams.greedy(), List.of(), 2), TokenListener.NONE, true);
@@ -215,7 +200,7 @@ class SchedulerTest {
                 assertEquals(p.length - 1, scores.size());
                 for (int i = 0; i < scores.size(); i++) {
                     assertEquals(p[i + 1], scores.get(i).id());
-                    assertEquals(expected[i][0], scores.get(i).logprob(), 1e-4, "prompt token " + (i + 1));
+                    assertEquals(expected[i], scores.get(i).logprob(), 1e-4, "prompt token " + (i + 1));
                 }
             }
             assertEquals(2, scoredOnly.promptLogprobs().getFirst().topIds().length);

@@ -299,25 +299,9 @@ class OpenAiServerTest {
         assertEquals(ids.length, lp.get("tokens").size());
         assertTrue(lp.get("token_logprobs").get(0).isNull(), "the first token has no context");
         // independently: steps over the prompt (at most the model's step size each) with every row's logits
-        int vocab = model.config().vocabSize(), step = 8;
-        var table = model.newBlockTable();
-        table.ensureCapacity(ids.length);
-        float[] logits = new float[ids.length * vocab];
-        for (int from = 0; from < ids.length; from += step) {
-            int[] chunk = java.util.Arrays.copyOfRange(ids, from, Math.min(ids.length, from + step));
-            var one = dev.bitnet.backend.ForwardBatch.single(chunk, from, table.blocks(), BitNetModel.KV_BLOCK_SIZE);
-            float[] part = new float[chunk.length * vocab];
-            model.forward(new dev.bitnet.backend.ForwardBatch(one.tokens(), one.positions(), one.seqIndex(), one.blockTables(),
-                    java.util.stream.IntStream.range(0, chunk.length).toArray(), BitNetModel.KV_BLOCK_SIZE), part);
-            System.arraycopy(part, 0, logits, from * vocab, part.length);
-        }
-        table.release();
+        double[] expected = dev.bitnet.testing.PromptLogprobs.expected(model, ids, 8);
         for (int i = 1; i < ids.length; i++) {
-            double max = Double.NEGATIVE_INFINITY, sum = 0;
-            for (int v = 0; v < vocab; v++) max = Math.max(max, logits[(i - 1) * vocab + v]);
-            for (int v = 0; v < vocab; v++) sum += Math.exp(logits[(i - 1) * vocab + v] - max);
-            double expected = logits[(i - 1) * vocab + ids[i]] - max - Math.log(sum);
-            assertEquals(expected, lp.get("token_logprobs").get(i).asDouble(), 1e-4, "prompt token " + i);
+            assertEquals(expected[i - 1], lp.get("token_logprobs").get(i).asDouble(), 1e-4, "prompt token " + i);
             assertEquals(model.tokenizer().piece(ids[i]), lp.get("tokens").get(i).asText());
         }
         // echo without logprobs: the prompt, then what a session generates after it; in a stream, the prompt first
