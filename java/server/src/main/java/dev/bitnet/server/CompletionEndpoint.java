@@ -83,7 +83,7 @@ final class CompletionEndpoint {
         }
         int maxTokens = request.maxTokens() < 0 ? model.contextLength() : request.maxTokens();
         List<Generation> generations = new ArrayList<>();
-        List<String> echoTexts = new ArrayList<>();
+        List<Responses.Echo> echoes = new ArrayList<>();
         try {
             for (int p = 0; p < prompts.size(); p++) {
                 int[] ids = prompts.get(p);
@@ -99,17 +99,14 @@ final class CompletionEndpoint {
                     Generation g = scheduler.submit(ids, params, listener, request.echo() && request.logprobs() >= 0);
                     g.result().whenComplete((r, e) -> text.end());
                     generations.add(g);
-                    echoTexts.add(!request.echo() ? null : promptText != null ? promptText : model.tokenizer().decode(ids));
+                    echoes.add(!request.echo() ? null
+                            : new Responses.Echo(promptText != null ? promptText : model.tokenizer().decode(ids), ids, null));
                 }
             }
         } catch (BitNetException e) {
             generations.forEach(Generation::cancel);
             if (scheduler.isClosed()) throw ApiError.unavailable("the server is shutting down");
             throw ApiError.invalid(field, e.getMessage());
-        }
-        List<Responses.Echo> echoes = new ArrayList<>();
-        for (int k = 0; k < generations.size(); k++) {
-            echoes.add(echoTexts.get(k) == null ? null : new Responses.Echo(echoTexts.get(k), prompts.get(k / request.n()), null));
         }
         return new Choices(generations, echoes, promptTokens);
     }

@@ -105,17 +105,8 @@ final class Responses {
             }
             return root;
         }
-        ArrayNode pieces = root.putArray("tokens"), values = root.putArray("token_logprobs");
-        ArrayNode top = root.putArray("top_logprobs"), offsets = root.putArray("text_offset");
-        for (TokenLogprob lp : tokens) {
-            String piece = t.piece(lp.id());
-            pieces.add(piece);
-            values.add(lp.logprob());
-            ObjectNode alternatives = top.addObject();
-            for (int j = 0; j < lp.topIds().length; j++) alternatives.put(t.piece(lp.topIds()[j]), lp.topLogprobs()[j]);
-            offsets.add(offset);
-            offset += piece.length();
-        }
+        completionArrays(root);
+        for (TokenLogprob lp : tokens) offset = completionToken(root, t, lp.id(), lp, offset);
         return root;
     }
 
@@ -124,30 +115,35 @@ final class Responses {
      * each later one is scored given those before it; then the generated tokens.
      */
     static ObjectNode echoLogprobs(Echo echo, List<TokenLogprob> generated, Llama3Tokenizer t) {
-        ObjectNode root = JSON.createObjectNode();
-        ArrayNode pieces = root.putArray("tokens"), values = root.putArray("token_logprobs");
-        ArrayNode top = root.putArray("top_logprobs"), offsets = root.putArray("text_offset");
+        ObjectNode root = completionArrays(JSON.createObjectNode());
         int offset = 0;
         for (int i = 0; i < echo.ids().length; i++) {
-            String piece = t.piece(echo.ids()[i]);
-            pieces.add(piece);
-            offsets.add(offset);
-            offset += piece.length();
-            if (i == 0) {
-                values.addNull();
-                top.addNull();
-                continue;
-            }
-            TokenLogprob lp = echo.scores().get(i - 1);
+            offset = completionToken(root, t, echo.ids()[i], i == 0 ? null : echo.scores().get(i - 1), offset);
+        }
+        for (TokenLogprob lp : generated) offset = completionToken(root, t, lp.id(), lp, offset);
+        return root;
+    }
+
+    private static ObjectNode completionArrays(ObjectNode root) {
+        for (String f : new String[]{"tokens", "token_logprobs", "top_logprobs", "text_offset"}) root.putArray(f);
+        return root;
+    }
+
+    /** One token of completions' logprobs object ({@code lp} null: not scored); returns the offset after its piece. */
+    private static int completionToken(ObjectNode root, Llama3Tokenizer t, int id, TokenLogprob lp, int offset) {
+        String piece = t.piece(id);
+        ((ArrayNode) root.get("tokens")).add(piece);
+        ((ArrayNode) root.get("text_offset")).add(offset);
+        ArrayNode values = (ArrayNode) root.get("token_logprobs"), top = (ArrayNode) root.get("top_logprobs");
+        if (lp == null) {
+            values.addNull();
+            top.addNull();
+        } else {
             values.add(lp.logprob());
             ObjectNode alternatives = top.addObject();
             for (int j = 0; j < lp.topIds().length; j++) alternatives.put(t.piece(lp.topIds()[j]), lp.topLogprobs()[j]);
         }
-        ObjectNode rest = logprobs(false, generated, t, offset);
-        for (String f : new String[]{"tokens", "token_logprobs", "top_logprobs", "text_offset"}) {
-            ((ArrayNode) root.get(f)).addAll((ArrayNode) rest.get(f));
-        }
-        return root;
+        return offset + piece.length();
     }
 
     private static ObjectNode token(ObjectNode entry, Llama3Tokenizer t, int id, float logprob) {
