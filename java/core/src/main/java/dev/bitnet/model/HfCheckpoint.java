@@ -276,9 +276,7 @@ public final class HfCheckpoint implements ModelSource {
     private float[] vector(String name, int n) {
         SafetensorsTensor t = tensor(name);
         expectShape(t, n);
-        float[] v = new float[n];
-        FloatCodecs.decode(floatType(t), fileOf.get(name).data(t), 0, v);
-        return v;
+        return EmbeddingDecoder.toF32Vector(floatType(t), fileOf.get(name).data(t), n);
     }
 
     /** A linear layer {@code prefix.weight} as {@code [out, in]} trits: packed U8 with its scale, or latent floats. */

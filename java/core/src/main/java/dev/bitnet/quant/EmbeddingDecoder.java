@@ -57,8 +57,13 @@ public final class EmbeddingDecoder {
         if (tensor.elements() > Integer.MAX_VALUE - 8) {
             throw new ModelFormatException(file.path() + ": tensor '" + tensor.name() + "' is too large for a vector");
         }
-        float[] out = new float[(int) tensor.elements()];
-        FloatCodecs.decode(tensor.type(), file.data(tensor), 0, out);
+        return toF32Vector(tensor.type(), file.data(tensor), (int) tensor.elements());
+    }
+
+    /** {@code n} values of a float type (F32, F16, BF16) as f32. */
+    public static float[] toF32Vector(GgmlType type, MemorySegment src, int n) {
+        float[] out = new float[n];
+        FloatCodecs.decode(type, src, 0, out);
         return out;
     }
 }
